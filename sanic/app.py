@@ -1,0 +1,843 @@
+"""The Sanic application: a thin front over parts that each own one concern.
+
+Routes live in a `Router`, lifecycle listeners in a `ListenerRegistry`,
+exception handlers in an `ErrorHandler`, configuration in a `Config`. `Sanic`
+keeps Sanic's public methods and delegates to them.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.config
+import re
+from asyncio import CancelledError
+from collections import deque
+from collections.abc import Callable, Iterable
+from inspect import isawaitable
+from types import CoroutineType, SimpleNamespace
+from typing import Any, ClassVar, Generic, TypeVar
+from urllib.parse import quote, urlencode, urlunparse
+
+import orjson
+
+from sanic.application.state import ApplicationState, Mode
+from sanic.config import Config
+from sanic.constants import HTTP_METHODS
+from sanic.exceptions import SanicException, ServerError, URLBuildError
+from sanic.handlers import ErrorHandler
+from sanic.http.constants import Stage
+from sanic.listeners import ListenerRegistry
+from sanic.log import LOGGING_CONFIG_DEFAULTS, error_logger
+from sanic.middleware import (
+    Middleware,
+    MiddlewareLocation,
+    sort_request_middleware,
+    sort_response_middleware,
+)
+from sanic.request import Request
+from sanic.request.types import _current
+from sanic.response import BaseHTTPResponse, HTTPResponse, ResponseStream
+from sanic.router import Router
+
+config_type = TypeVar("config_type", bound=Config)
+ctx_type = TypeVar("ctx_type")
+
+_VALID_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9_\-]*$")
+
+
+class Sanic(Generic[config_type, ctx_type]):
+    """The application."""
+
+    _app_registry: ClassVar[dict[str, Sanic]] = {}
+    test_mode: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        name: str,
+        config: config_type | None = None,
+        ctx: ctx_type | None = None,
+        router: Router | None = None,
+        signal_router: Any = None,
+        error_handler: ErrorHandler | None = None,
+        env_prefix: str | None = "SANIC_",
+        request_class: type[Request] | None = None,
+        strict_slashes: bool = False,
+        log_config: dict[str, Any] | None = None,
+        configure_logging: bool = True,
+        dumps: Callable[..., str | bytes] | None = None,
+        loads: Callable[..., Any] | None = None,
+        inspector: bool = False,
+        inspector_class: type | None = None,
+        certloader_class: type | None = None,
+    ) -> None:
+        if not isinstance(name, str) or not _VALID_NAME.match(name):
+            raise SanicException(
+                f"Sanic instance name {name!r} is invalid: it must start with a letter "
+                "and contain only letters, digits, '_' and '-'"
+            )
+        if configure_logging:
+            logging.config.dictConfig(log_config or LOGGING_CONFIG_DEFAULTS)
+        self.name = name
+        self.config: config_type = config or Config(env_prefix=env_prefix)  # type: ignore[assignment]
+        if inspector:
+            self.config.INSPECTOR = True
+        self.ctx: Any = ctx if ctx is not None else SimpleNamespace()
+        self.router = router or Router()
+        self.signal_router = signal_router
+        self.error_handler = error_handler or ErrorHandler()
+        self.error_handler.app = self
+        self.request_class = request_class or Request
+        self.strict_slashes = strict_slashes
+        self.listeners_registry = ListenerRegistry()
+        self._request_middleware: list[Middleware] = []
+        self._response_middleware: list[Middleware] = []
+        self.request_middleware: deque[Callable] = deque()
+        self.response_middleware: deque[Callable] = deque()
+        self.named_request_middleware: dict[str, deque] = {}
+        self.named_response_middleware: dict[str, deque] = {}
+        self.state = ApplicationState(app=self)
+        self.websocket_enabled = False
+        self.blueprints: dict[str, Any] = {}
+        self._loads = loads or orjson.loads
+        if dumps is not None:
+            BaseHTTPResponse._dumps = dumps  # type: ignore[assignment]
+        self._dumps = dumps
+        self._stop_event: Any = None
+        self._server: Any = None
+        self._test_client: Any = None
+        self._test_manager: Any = None
+        self._asgi_client: Any = None
+        self._register(name)
+
+    def _register(self, name: str) -> None:
+        if name in self._app_registry and not self.test_mode:
+            raise SanicException(
+                f'Sanic app name "{name}" already in use: each app needs a unique name'
+            )
+        self._app_registry[name] = self
+
+    # ---- the registry ---------------------------------------------------------
+
+    @classmethod
+    def get_app(
+        cls, name: str | None = None, *, force_create: bool = False
+    ) -> Sanic:
+        """The app registered as ``name``, or the only app when name is None."""
+        if name is None:
+            if len(cls._app_registry) > 1:
+                raise SanicException(
+                    'Multiple Sanic apps found, use Sanic.get_app("app_name")'
+                )
+            if not cls._app_registry:
+                raise SanicException("No Sanic apps have been registered.")
+            return next(iter(cls._app_registry.values()))
+        try:
+            return cls._app_registry[name]
+        except KeyError:
+            if force_create:
+                return cls(name)
+            raise SanicException(
+                f'Sanic app name "{name}" not found.\n'
+                "App instantiation must occur outside if __name__ == '__main__' "
+                "block or by using an AppLoader."
+            ) from None
+
+    @classmethod
+    def register_app(cls, app: Sanic) -> None:
+        if not isinstance(app, cls):
+            raise SanicException("Registered app must be an instance of Sanic")
+        app._register(app.name)
+
+    @classmethod
+    def unregister_app(cls, app: Sanic) -> None:
+        cls._app_registry.pop(app.name, None)
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(name="{self.name}")'
+
+    # ---- state ------------------------------------------------------------------
+
+    @property
+    def debug(self) -> bool:
+        return self.state.mode is Mode.DEBUG
+
+    @property
+    def loads(self) -> Callable[..., Any]:
+        return self._loads
+
+    @property
+    def listeners(self) -> dict[str, list[Callable]]:
+        events = (
+            "before_server_start",
+            "after_server_start",
+            "before_server_stop",
+            "after_server_stop",
+        )
+        return {event: self.listeners_registry[event] for event in events}
+
+    def update_config(self, config: Any) -> None:
+        self.config.update_config(config)
+
+    # ---- routes -------------------------------------------------------------
+
+    def route(
+        self,
+        uri: str,
+        methods: Iterable[str] | None = None,
+        host: str | list[str] | None = None,
+        strict_slashes: bool | None = None,
+        stream: bool = False,
+        version: int | str | float | None = None,
+        name: str | None = None,
+        ignore_body: bool = False,
+        apply: bool = True,
+        subprotocols: list[str] | None = None,
+        websocket: bool = False,
+        unquote: bool = False,
+        static: bool = False,
+        version_prefix: str = "/v",
+        error_format: str | None = None,
+        **ctx_kwargs: Any,
+    ) -> Callable[[Callable], Callable]:
+        """Register the decorated function as the handler for ``uri``."""
+        if not isinstance(uri, str):
+            raise SanicException(f"Route path must be a string, not {type(uri).__name__}")
+        if uri and not uri.startswith("/") and not uri.startswith("<"):
+            uri = "/" + uri
+        route_methods = frozenset(m.upper() for m in (methods or ("GET",)))
+        for method in route_methods:
+            if method not in HTTP_METHODS and not websocket:
+                raise SanicException(f"Invalid HTTP method {method!r} for route {uri}")
+
+        def decorator(handler: Callable) -> Callable:
+            original = handler
+            if isinstance(handler, tuple):  # stacked route decorators
+                handler = handler[1]
+            if not callable(handler):
+                raise SanicException(f"Route handler for {uri} must be callable")
+            if apply:
+                self._add_route(
+                    handler,
+                    uri,
+                    route_methods,
+                    host=host,
+                    strict_slashes=strict_slashes,
+                    stream=stream,
+                    version=version,
+                    name=name,
+                    ignore_body=ignore_body,
+                    websocket=websocket,
+                    subprotocols=subprotocols,
+                    unquote=unquote,
+                    static=static,
+                    version_prefix=version_prefix,
+                    error_format=error_format,
+                    **ctx_kwargs,
+                )
+            return original if not isinstance(original, tuple) else handler
+
+        return decorator
+
+    def _add_route(
+        self,
+        handler: Callable,
+        uri: str,
+        methods: frozenset[str],
+        *,
+        host: Any,
+        strict_slashes: bool | None,
+        name: str | None,
+        version_prefix: str,
+        error_format: str | None,
+        subprotocols: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        if strict_slashes is None:
+            strict_slashes = self.strict_slashes
+        if error_format is not None and error_format not in ("auto", "text", "json", "html"):
+            raise SanicException(
+                f"Invalid error_format {error_format!r} for route {uri}: "
+                "expected one of auto, text, json, html"
+            )
+        route_name = self._route_name(name or getattr(handler, "__name__", None), uri)
+        stream = kwargs.get("stream", False) or getattr(handler, "is_stream", False)
+        kwargs["stream"] = stream
+        routes = self.router.add(
+            uri,
+            methods,
+            handler,
+            host=host,
+            strict_slashes=strict_slashes,
+            name=route_name,
+            version_prefix=version_prefix,
+            error_format=error_format,
+            **kwargs,
+        )
+        for route in routes if isinstance(routes, list) else [routes]:
+            if subprotocols is not None:
+                route.extra.subprotocols = subprotocols
+        return routes
+
+    def _route_name(self, name: str | None, uri: str) -> str:
+        if not name:
+            name = uri.strip("/").replace("/", "_") or "index"
+        if name.startswith(f"{self.name}."):
+            return name
+        return f"{self.name}.{name}"
+
+    def add_route(
+        self,
+        handler: Callable,
+        uri: str,
+        methods: Iterable[str] = frozenset({"GET"}),
+        host: str | list[str] | None = None,
+        strict_slashes: bool | None = None,
+        version: int | str | float | None = None,
+        name: str | None = None,
+        stream: bool = False,
+        version_prefix: str = "/v",
+        error_format: str | None = None,
+        unquote: bool = False,
+        **ctx_kwargs: Any,
+    ) -> Callable:
+        """Register ``handler`` (a function or a class-based view) for ``uri``."""
+        view_class = getattr(handler, "view_class", None)
+        if view_class is not None:
+            methods = {
+                method
+                for method in HTTP_METHODS
+                if getattr(view_class, method.lower(), None) is not None
+            }
+        if stream:
+            handler.is_stream = stream  # type: ignore[attr-defined]
+        self.route(
+            uri=uri,
+            methods=methods,
+            host=host,
+            strict_slashes=strict_slashes,
+            stream=stream,
+            version=version,
+            name=name,
+            version_prefix=version_prefix,
+            error_format=error_format,
+            unquote=unquote,
+            **ctx_kwargs,
+        )(handler)
+        return handler
+
+    def _method_route(self, method: str, default_ignore_body: bool) -> Callable:
+        def register(
+            uri: str,
+            host: str | list[str] | None = None,
+            strict_slashes: bool | None = None,
+            version: int | str | float | None = None,
+            name: str | None = None,
+            ignore_body: bool | None = None,
+            stream: bool = False,
+            version_prefix: str = "/v",
+            error_format: str | None = None,
+            **ctx_kwargs: Any,
+        ) -> Callable[[Callable], Callable]:
+            return self.route(
+                uri,
+                methods=frozenset({method}),
+                host=host,
+                strict_slashes=strict_slashes,
+                version=version,
+                name=name,
+                ignore_body=default_ignore_body if ignore_body is None else ignore_body,
+                stream=stream,
+                version_prefix=version_prefix,
+                error_format=error_format,
+                **ctx_kwargs,
+            )
+
+        register.__name__ = method.lower()
+        register.__doc__ = f"Register the decorated function for {method} on ``uri``."
+        return register
+
+    def get(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
+        return self._method_route("GET", True)(uri, *args, **kwargs)
+
+    def post(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
+        return self._method_route("POST", False)(uri, *args, **kwargs)
+
+    def put(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
+        return self._method_route("PUT", False)(uri, *args, **kwargs)
+
+    def patch(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
+        return self._method_route("PATCH", False)(uri, *args, **kwargs)
+
+    def delete(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
+        return self._method_route("DELETE", False)(uri, *args, **kwargs)
+
+    def head(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
+        return self._method_route("HEAD", True)(uri, *args, **kwargs)
+
+    def options(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
+        return self._method_route("OPTIONS", True)(uri, *args, **kwargs)
+
+    # ---- url building ---------------------------------------------------------
+
+    def url_for(self, view_name: str, **kwargs: Any) -> str:
+        """Build the URL of the route named ``view_name``; extra kwargs become the query."""
+        route = self.router.find_route_by_view_name(view_name)
+        if route is None and not view_name.startswith(f"{self.name}."):
+            route = self.router.find_route_by_view_name(f"{self.name}.{view_name}")
+        if route is None:
+            raise URLBuildError(
+                f"Endpoint with name `{view_name}` was not found"
+            )
+        anchor = kwargs.pop("_anchor", "")
+        external = kwargs.pop("_external", False)
+        scheme = kwargs.pop("_scheme", "")
+        server = kwargs.pop("_server", None)
+        kwargs.pop("_method", None)
+        if scheme and scheme not in ("http", "https", "ws", "wss") and not external:
+            raise ValueError("When specifying _scheme, _external must be True")
+        params = {name: kwargs.pop(name) for name in list(kwargs) if name in route.params}
+        path = route.build_path(params)
+        if external:
+            server_name = server or self.config.get("SERVER_NAME", "")
+            if "://" in server_name:
+                default_scheme, server_name = server_name.split("://", 1)
+                scheme = scheme or default_scheme
+            netloc = server_name.rstrip("/")
+            scheme = scheme or "http"
+        else:
+            netloc = ""
+            scheme = ""
+        query = urlencode(
+            [(k, v) for k, values in kwargs.items() for v in (values if isinstance(values, list) else [values])]
+        )
+        return urlunparse((scheme, netloc, quote(path, safe="/:@!$&'()*+,;=%"), "", query, anchor))
+
+    # ---- middleware, listeners, exception handlers -------------------------------
+
+    def middleware(
+        self,
+        middleware_or_request: Any = None,
+        attach_to: str = "request",
+        apply: bool = True,
+        *,
+        priority: int = 0,
+    ) -> Any:
+        """``@app.middleware``, ``@app.middleware("response")``, or a plain call."""
+        if callable(middleware_or_request):
+            return self.register_middleware(
+                middleware_or_request, attach_to, priority=priority
+            )
+
+        location = middleware_or_request or attach_to
+
+        def decorator(func: Callable) -> Callable:
+            return self.register_middleware(func, location, priority=priority)
+
+        return decorator
+
+    def on_request(self, middleware: Callable | None = None, *, priority: int = 0) -> Any:
+        if middleware is None:
+            return lambda func: self.register_middleware(func, "request", priority=priority)
+        return self.register_middleware(middleware, "request", priority=priority)
+
+    def on_response(self, middleware: Callable | None = None, *, priority: int = 0) -> Any:
+        if middleware is None:
+            return lambda func: self.register_middleware(func, "response", priority=priority)
+        return self.register_middleware(middleware, "response", priority=priority)
+
+    def register_middleware(
+        self, middleware: Callable, attach_to: str = "request", *, priority: int = 0
+    ) -> Callable:
+        if attach_to not in ("request", "response"):
+            raise SanicException(
+                f"Invalid middleware location {attach_to!r}: use 'request' or 'response'"
+            )
+        if attach_to == "request":
+            item = Middleware(middleware, MiddlewareLocation.REQUEST, priority)
+            if item not in self._request_middleware:
+                self._request_middleware.append(item)
+            self.request_middleware = deque(sort_request_middleware(self._request_middleware))
+        else:
+            item = Middleware(middleware, MiddlewareLocation.RESPONSE, priority)
+            if item not in self._response_middleware:
+                self._response_middleware.append(item)
+            self.response_middleware = deque(
+                sort_response_middleware(self._response_middleware)
+            )
+        return middleware
+
+    def listener(
+        self,
+        listener_or_event: Callable | str,
+        event_or_none: str | None = None,
+        apply: bool = True,
+        *,
+        priority: int = 0,
+    ) -> Any:
+        """``@app.listener("before_server_start")`` or ``app.listener(fn, "event")``."""
+        if callable(listener_or_event):
+            if event_or_none is None:
+                raise SanicException("Listener registered without an event name")
+            return self.listeners_registry.add(listener_or_event, event_or_none, priority)
+
+        def decorator(listener: Callable) -> Callable:
+            return self.listeners_registry.add(listener, listener_or_event, priority)  # type: ignore[arg-type]
+
+        return decorator
+
+    def register_listener(self, listener: Callable, event: str, *, priority: int = 0) -> Callable:
+        return self.listeners_registry.add(listener, event, priority)
+
+    def _named_listener(event: str) -> Callable:  # type: ignore[misc]
+        def register(self: Sanic, listener: Callable | None = None, *, priority: int = 0) -> Any:
+            if listener is None:
+                return lambda fn: self.listeners_registry.add(fn, event, priority)
+            return self.listeners_registry.add(listener, event, priority)
+
+        register.__name__ = event
+        register.__doc__ = f"Register a listener for the {event} event."
+        return register
+
+    before_server_start = _named_listener("before_server_start")
+    after_server_start = _named_listener("after_server_start")
+    before_server_stop = _named_listener("before_server_stop")
+    after_server_stop = _named_listener("after_server_stop")
+    main_process_start = _named_listener("main_process_start")
+    main_process_ready = _named_listener("main_process_ready")
+    main_process_stop = _named_listener("main_process_stop")
+    reload_process_start = _named_listener("reload_process_start")
+    reload_process_stop = _named_listener("reload_process_stop")
+    del _named_listener
+
+    def exception(self, *exceptions: type[BaseException], apply: bool = True) -> Callable:
+        """Register the decorated function as the handler for these exceptions."""
+        flat: list[type[BaseException]] = []
+        for item in exceptions:
+            flat.extend(item if isinstance(item, (list, tuple)) else [item])
+
+        def decorator(handler: Callable) -> Callable:
+            for exc in flat:
+                self.error_handler.add(exc, handler)
+            return handler
+
+        return decorator
+
+    # ---- the request cycle ------------------------------------------------------
+
+    def _route_request(self, request: Request) -> None:
+        """Resolve the route as soon as the head is read (called by `Http`)."""
+        try:
+            host = None
+            if self.router.has_hosts:
+                host = request.headers.getone("host", None)
+            route, _handler, params = self.router.get(request.path, request.method, host)
+        except SanicException as exc:
+            request._route_error = exc
+            return
+        request.route = route
+        request.match_info = params
+
+    async def handle_request(self, request: Request) -> None:
+        """Run middleware and the handler, and write the response."""
+        _current.set(request)
+        try:
+            response: Any = None
+            if self.request_middleware:
+                response = await self._run_request_middleware(request)
+            if response is None:
+                route = request.route
+                if route is None or request._route_error is not None:
+                    raise request._route_error or ServerError("Request was not routed")
+                response = route.handler(request, **request.match_info)
+                if response.__class__ is CoroutineType or isawaitable(response):
+                    response = await response
+                if request.responded:
+                    await self._finish_responded(request, response)
+                    return
+            if response.__class__ is not HTTPResponse and not isinstance(
+                response, BaseHTTPResponse
+            ):
+                raise ServerError(
+                    f"Invalid response type {response!r} (need HTTPResponse)"
+                )
+            if self.response_middleware:
+                response = await self._run_response_middleware(request, response)
+            if isinstance(response, ResponseStream):
+                await self._stream(request, response)
+            else:
+                request.stream.write_response(response)
+        except CancelledError:
+            raise
+        except Exception as exc:
+            await self.handle_exception(request, exc)
+
+    async def _finish_responded(self, request: Request, returned: Any) -> None:
+        """The handler used ``request.respond()``: end what it started."""
+        stream = request.stream
+        response = stream.response
+        if returned is not None and returned is not response:
+            error_logger.error(
+                "The handler for %s returned a response after calling "
+                "request.respond(); the returned one is ignored",
+                request.path,
+            )
+        if stream.request is request and response is not None:
+            await response.send(end_stream=True)
+
+    async def _stream(self, request: Request, response: ResponseStream) -> None:
+        request.responded = True
+        request.stream.respond(response)
+        await response.streaming_fn(response)
+        if request.stream.request is request:
+            await response.send(end_stream=True)
+
+    async def _run_request_middleware(self, request: Request) -> Any:
+        for middleware in self.request_middleware:
+            result = middleware(request)
+            if isawaitable(result):
+                result = await result
+            if result is not None:
+                return result
+        return None
+
+    async def _run_response_middleware(self, request: Request, response: Any) -> Any:
+        for middleware in self.response_middleware:
+            result = middleware(request, response)
+            if isawaitable(result):
+                result = await result
+            if result is not None:
+                return result
+        return response
+
+    async def handle_exception(
+        self, request: Request, exception: BaseException, run_middleware: bool = True
+    ) -> None:
+        """Answer ``exception`` with the error handler's response."""
+        stream = request.stream
+        if stream is None or stream.request is not request:
+            error_logger.exception("Exception after the response was sent", exc_info=exception)
+            return
+        if stream.stage is Stage.RESPONSE:
+            # Part of the response is on the wire: the only honest signal is to cut it.
+            error_logger.exception(
+                "Exception while streaming a response; the connection is closed",
+                exc_info=exception,
+            )
+            stream.protocol.abort()
+            return
+        try:
+            response = self.error_handler.response(request, exception)
+            if isawaitable(response):
+                response = await response
+        except Exception as handler_error:
+            response = self.error_handler.default(request, handler_error)
+        if response is None:
+            response = self.error_handler.default(
+                request, ServerError("The error handler returned no response")
+            )
+        if run_middleware and self.response_middleware:
+            try:
+                response = await self._run_response_middleware(request, response)
+            except Exception as middleware_error:
+                response = self.error_handler.default(request, middleware_error)
+        if stream.request is request:
+            stream.write_response(response)
+
+    def _write_error(self, request: Request, exception: BaseException) -> None:
+        """Synchronously answer ``exception`` (used for timeouts)."""
+        response = self.error_handler.default(request, exception)
+        if request.stream is not None and request.stream.request is request:
+            request.stream.write_response(response)
+
+    # ---- running ------------------------------------------------------------
+
+    def finalize(self) -> None:
+        self.router.finalize()
+
+    async def _startup(self) -> None:
+        self.finalize()
+        self.error_handler.debug = self.debug
+        self.state.is_started = True
+
+    async def _server_event(self, concern: str, action: str, loop: Any = None) -> None:
+        events = {
+            ("init", "before"): "before_server_start",
+            ("init", "after"): "after_server_start",
+            ("shutdown", "before"): "before_server_stop",
+            ("shutdown", "after"): "after_server_stop",
+        }
+        event = events.get((concern, action))
+        if event is None:
+            return
+        if loop is None:
+            import asyncio
+
+            loop = asyncio.get_running_loop()
+        await self.listeners_registry.run(event, self, loop)
+
+    def _apply_run_options(
+        self,
+        *,
+        debug: bool,
+        dev: bool,
+        access_log: bool | None,
+        noisy_exceptions: bool | None,
+        auto_reload: bool | None,
+        host: str | None,
+        port: int | None,
+        unix: str | None,
+    ) -> None:
+        if dev:
+            debug = True
+        self.state.mode = Mode.DEBUG if debug else Mode.PRODUCTION
+        if access_log is not None:
+            self.config.ACCESS_LOG = access_log
+        elif debug:
+            self.config.ACCESS_LOG = True
+        if noisy_exceptions is not None:
+            self.config.NOISY_EXCEPTIONS = noisy_exceptions
+        self.state.auto_reload = bool(auto_reload or dev)
+        self.state.host = host or "127.0.0.1"
+        self.state.port = 8000 if port is None else port
+        self.state.unix = unix or ""
+        if debug:
+            logging.getLogger("sanic.root").setLevel(logging.DEBUG)
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        *,
+        dev: bool = False,
+        debug: bool = False,
+        auto_reload: bool | None = None,
+        version: Any = 1,
+        ssl: Any = None,
+        sock: Any = None,
+        workers: int = 1,
+        protocol: type | None = None,
+        backlog: int = 100,
+        register_sys_signals: bool = True,
+        access_log: bool | None = None,
+        unix: str | None = None,
+        loop: Any = None,
+        reload_dir: Any = None,
+        noisy_exceptions: bool | None = None,
+        motd: bool = True,
+        fast: bool = False,
+        verbosity: int = 0,
+        motd_display: dict[str, str] | None = None,
+        auto_tls: bool = False,
+        single_process: bool = False,
+        legacy: bool = False,
+    ) -> None:
+        """Serve the app until it is stopped (Ctrl+C, SIGTERM, or ``app.stop()``)."""
+        from sanic.server.runners import serve_single
+
+        if loop is not None:
+            raise TypeError(
+                "loop is not a valid argument to run(): use create_server() to run "
+                "the app inside an existing loop"
+            )
+        if workers != 1 or fast:
+            raise SanicException(
+                "Only one worker process is supported so far: run with workers=1"
+            )
+        self._apply_run_options(
+            debug=debug,
+            dev=dev,
+            access_log=access_log,
+            noisy_exceptions=noisy_exceptions,
+            auto_reload=auto_reload,
+            host=host,
+            port=port,
+            unix=unix,
+        )
+        serve_single(
+            self,
+            {
+                "host": self.state.host,
+                "port": self.state.port,
+                "sock": sock,
+                "unix": unix,
+                "ssl": ssl,
+                "protocol": protocol,
+                "backlog": backlog,
+                "register_sys_signals": register_sys_signals,
+            },
+        )
+
+    async def create_server(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        *,
+        debug: bool = False,
+        ssl: Any = None,
+        sock: Any = None,
+        protocol: type | None = None,
+        backlog: int = 100,
+        access_log: bool | None = None,
+        unix: str | None = None,
+        return_asyncio_server: bool = True,
+        asyncio_server_kwargs: dict[str, Any] | None = None,
+        noisy_exceptions: bool | None = None,
+    ) -> Any:
+        """Bind a server in the running loop and return an `AsyncioServer`.
+
+        Nothing is served until ``await server.startup()`` and then
+        ``start_serving()`` or ``serve_forever()``.
+        """
+        import asyncio
+
+        from sanic.server.async_server import AsyncioServer
+        from sanic.server.runners import make_server_coro
+
+        self._apply_run_options(
+            debug=debug,
+            dev=False,
+            access_log=access_log,
+            noisy_exceptions=noisy_exceptions,
+            auto_reload=False,
+            host=host,
+            port=port,
+            unix=unix,
+        )
+        loop = asyncio.get_running_loop()
+        coro, connections = make_server_coro(
+            self,
+            loop,
+            host=self.state.host,
+            port=self.state.port,
+            sock=sock,
+            unix=unix,
+            ssl=ssl,
+            protocol=protocol,
+            backlog=backlog,
+            asyncio_server_kwargs=asyncio_server_kwargs,
+        )
+        server = AsyncioServer(self, loop, coro, connections)
+        await server
+        self._server = server
+        return server
+
+    def stop(self, terminate: bool = True, unregister: bool = False) -> None:
+        """Stop serving: listeners for shutdown run, then ``run()`` returns."""
+        event = self._stop_event
+        if event is not None:
+            event.set()
+        elif self._server is not None:
+            self._server.close()
+        if unregister:
+            self.unregister_app(self)
+
+    # ---- testing ----------------------------------------------------------------
+
+    @property
+    def test_client(self) -> Any:
+        """A client that starts the real server on a free port for each request."""
+        if self._test_client is None:
+            from sanic.testing import SanicTestClient
+
+            self._test_client = SanicTestClient(self)
+        return self._test_client

@@ -1,0 +1,3 @@
+from sanic.handlers.error import ErrorHandler
+
+__all__ = ["ErrorHandler"]

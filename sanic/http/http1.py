@@ -1,0 +1,423 @@
+"""The HTTP/1.1 side of one connection: httptools in, response bytes out.
+
+`Http` owns the parser state, the limits, pipelining order, and the response
+channel of the request being handled (``request.stream``). It does no IO of its
+own: bytes go out through ``protocol.write``, flow control through
+``protocol.drain`` / ``pause_reading`` / ``resume_reading``, and requests that are
+ready go to ``protocol.dispatch``. That keeps it testable with plain bytes.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from httptools import HttpParserCallbackError, HttpParserError, HttpParserUpgrade
+from httptools import HttpRequestParser
+
+from sanic.exceptions import (
+    BadRequest,
+    ExpectationFailed,
+    PayloadTooLarge,
+    SanicException,
+    ServerError,
+)
+from sanic.http.constants import Stage
+from sanic.http.encode import CHUNKED_END, encode_chunk, encode_head, encode_response
+from sanic.log import error_logger
+
+if TYPE_CHECKING:
+    from sanic.request import Request
+    from sanic.response import BaseHTTPResponse
+
+# Requests parsed ahead of the one being handled before reading pauses.
+MAX_PIPELINED = 16
+# Body chunks queued for a streaming handler before reading pauses.
+MAX_QUEUED_CHUNKS = 8
+_METHODS: dict[bytes, str] = {}
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
+class Http:
+    """HTTP/1.1 connection state, one per connection, reused across requests."""
+
+    __slots__ = (
+        "protocol",
+        "app",
+        "parser",
+        "stage",
+        "request",
+        "response",
+        "_parsing",
+        "_url",
+        "_headers",
+        "_head_size",
+        "_body_parts",
+        "_body_size",
+        "_content_length",
+        "_expect",
+        "_pending",
+        "_failed",
+        "_closed_input",
+        "_head_sent",
+        "_chunked",
+        "request_max_size",
+        "header_max_size",
+        "buffer_size",
+        "request_class",
+        "router",
+        "__weakref__",
+    )
+
+    def __init__(self, protocol: Any) -> None:
+        self.protocol = protocol
+        app = protocol.app
+        self.app = app
+        config = app.config
+        self.request_max_size: int = config.REQUEST_MAX_SIZE
+        self.header_max_size: int = config.REQUEST_MAX_HEADER_SIZE
+        self.buffer_size: int = config.REQUEST_BUFFER_SIZE
+        self.request_class = app.request_class
+        self.router = app.router
+        self.parser = HttpRequestParser(self)
+        self.stage = Stage.IDLE
+        self.request: Request | None = None  # the request being handled
+        self.response: BaseHTTPResponse | None = None
+        self._parsing: Request | None = None  # the request being read
+        self._pending: deque[Request] = deque()
+        self._failed: SanicException | None = None
+        self._closed_input = False
+        self._head_sent = False
+        self._chunked = False
+        self._reset_parse_state()
+
+    def _reset_parse_state(self) -> None:
+        self._url = b""
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._head_size = 0
+        self._body_parts: list[bytes] | None = None
+        self._body_size = 0
+        self._content_length = -1
+        self._expect: bytes | None = None
+
+    # ---- bytes in -------------------------------------------------------------
+
+    def feed(self, data: bytes) -> None:
+        """Parse received bytes; ready requests go to ``protocol.dispatch``."""
+        if self._closed_input:
+            return
+        try:
+            self.parser.feed_data(data)
+        except HttpParserUpgrade:
+            # Upgrades (websockets) arrive with their own issue; until then the
+            # request is answered normally and the connection closes after it.
+            self._stop_reading()
+        except HttpParserCallbackError as exc:
+            cause = exc.__context__
+            if isinstance(cause, SanicException):
+                self._fail(cause)
+            else:
+                error_logger.exception("Error while parsing a request")
+                self._fail(ServerError("Internal error while reading the request"))
+        except HttpParserError as exc:
+            message = str(exc) or "malformed request"
+            self._fail(BadRequest(f"Bad Request: {message}"))
+
+    def on_message_begin(self) -> None:
+        self._reset_parse_state()
+        if self.stage is Stage.IDLE:
+            self.stage = Stage.REQUEST
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+        self._head_size += len(url)
+        if self._head_size > self.header_max_size:
+            raise _HeadTooLarge("Request header exceeds the size limit")
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._headers.append((name, value))
+        self._head_size += len(name) + len(value) + 4
+        if self._head_size > self.header_max_size:
+            raise _HeadTooLarge("Request header exceeds the size limit")
+        n = len(name)
+        if n == 14 and name.lower() == b"content-length":
+            try:
+                self._content_length = int(value)
+            except ValueError:
+                raise BadRequest("Bad Request: invalid Content-Length") from None
+            if self._content_length > self.request_max_size:
+                raise PayloadTooLarge("Request body exceeds the size limit")
+        elif n == 6 and name.lower() == b"expect":
+            self._expect = value
+
+    def on_headers_complete(self) -> None:
+        parser = self.parser
+        method_b = parser.get_method()
+        method = _METHODS.get(method_b)
+        if method is None:
+            method = method_b.decode("ascii", "replace")
+            if len(_METHODS) < 64:
+                _METHODS[method_b] = method
+        request = self.request_class(
+            self._url,
+            self._headers,
+            parser.get_http_version(),
+            method,
+            self.protocol.transport,
+            self.app,
+        )
+        request.stream = self
+        request.conn_info = self.protocol.conn_info
+        request._keep_alive = parser.should_keep_alive()
+        self._parsing = request
+        self.app._route_request(request)
+        expect = self._expect
+        if expect is not None and (self._content_length > 0 or self._content_length < 0):
+            if expect.lower() == b"100-continue":
+                if self._content_length != 0 and request._route_error is None:
+                    self.protocol.write(_CONTINUE)
+            else:
+                request._route_error = ExpectationFailed(
+                    f"Unknown Expect: {expect.decode('latin-1')}"
+                )
+                request._keep_alive = False
+        route = request.route
+        if route is not None and route.extra.stream and request._route_error is None:
+            request._init_body_stream()
+            self._dispatch(request)
+
+    def on_body(self, body: bytes) -> None:
+        request = self._parsing
+        self._body_size += len(body)
+        if self._body_size > self.request_max_size:
+            raise PayloadTooLarge("Request body exceeds the size limit")
+        if request is not None:
+            if request._body_queue is not None:
+                request._feed_body(body)
+                if len(request._body_queue) >= MAX_QUEUED_CHUNKS:
+                    # The handler reads slower than the client sends.
+                    self.protocol.pause_reading()
+                return
+            route = request.route
+            if route is not None and route.extra.ignore_body:
+                return
+        if self._body_parts is None:
+            self._body_parts = [body]
+        else:
+            self._body_parts.append(body)
+
+    def on_message_complete(self) -> None:
+        request = self._parsing
+        self._parsing = None
+        if request is None:
+            return
+        if request._body_queue is not None:
+            request._feed_body(None)
+            return
+        parts = self._body_parts
+        if parts:
+            request.body = parts[0] if len(parts) == 1 else b"".join(parts)
+        self._dispatch(request)
+
+    # ---- dispatch and pipelining ---------------------------------------------
+
+    def _dispatch(self, request: Request) -> None:
+        if self.request is None and not self._pending:
+            self._start(request)
+        else:
+            self._pending.append(request)
+            if len(self._pending) >= MAX_PIPELINED:
+                self.protocol.pause_reading()
+
+    def _start(self, request: Request) -> None:
+        self.request = request
+        self.response = None
+        self._head_sent = False
+        self._chunked = False
+        self.stage = Stage.HANDLER
+        self.protocol.dispatch(request)
+
+    def _finish(self) -> None:
+        """The current request has been answered in full."""
+        request = self.request
+        response = self.response
+        self.request = None
+        self.response = None
+        self.protocol.request_finished(request, response)
+        if request is not None and not request._keep_alive:
+            self.stage = Stage.FAILED
+            self.protocol.close()
+            return
+        if self._pending:
+            if len(self._pending) == MAX_PIPELINED:
+                self.protocol.resume_reading()
+            self._start(self._pending.popleft())
+        elif self._failed is not None:
+            self._send_failure()
+        else:
+            self.stage = Stage.IDLE if self._parsing is None else Stage.REQUEST
+
+    def _stop_reading(self) -> None:
+        self._closed_input = True
+        if self._parsing is not None:
+            self._parsing._keep_alive = False
+        for pending in self._pending:
+            pending._keep_alive = False
+
+    def _fail(self, error: SanicException) -> None:
+        """The input is unusable: answer ``error`` in turn and close."""
+        self._closed_input = True
+        request = self._parsing
+        self._parsing = None
+        if request is not None and request._body_queue is not None:
+            request._feed_body(error)
+            request._keep_alive = False
+            return
+        if request is not None and request._route_error is None:
+            # Headers were read: answer through the app so handlers and formats apply.
+            request._route_error = error
+            request._keep_alive = False
+            self._dispatch(request)
+            return
+        # Requests read before the bad bytes are answered first; then the error.
+        self._failed = error
+        if self.request is None and not self._pending:
+            self._send_failure()
+
+    def _send_failure(self) -> None:
+        error = self._failed or BadRequest("Bad Request")
+        self._failed = None
+        self.stage = Stage.FAILED
+        body = f"{error.status_code} — {error.message}\n".encode()
+        head = encode_head(
+            _PlainError(error.status_code),
+            keep_alive=False,
+            content_length=len(body),
+        )
+        self.protocol.write(head + body)
+        self.protocol.close()
+
+    # ---- bytes out: the response channel (request.stream) ---------------------
+
+    def respond(self, response: BaseHTTPResponse) -> BaseHTTPResponse:
+        """Bind ``response`` to this request's stream; nothing is written yet."""
+        if self.response is not None and self.response is not response:
+            raise ServerError("Second respond call is not allowed.")
+        self.response = response
+        response.stream = self
+        return response
+
+    def write_response(self, response: BaseHTTPResponse) -> None:
+        """Write a complete response in one go and finish the request."""
+        request = self.request
+        if request is None:
+            return
+        self.response = response
+        self.protocol.write(
+            encode_response(
+                response,
+                keep_alive=request._keep_alive,
+                head_only=request.method == "HEAD",
+                http10=request.version == "1.0",
+            )
+        )
+        self.stage = Stage.IDLE
+        self._finish()
+
+    async def send(self, data: bytes | None, end_stream: bool | None = None) -> None:
+        """Send (part of) the response body; the head goes with the first call."""
+        request = self.request
+        response = self.response
+        if request is None or response is None:
+            raise ServerError("Response already sent")
+        if data is None:
+            data = b""
+        if end_stream is None:
+            end_stream = not data
+        head_only = request.method == "HEAD"
+        if not self._head_sent:
+            self._head_sent = True
+            if end_stream:
+                body = data or response.body or b""
+                response.body = body
+                self.protocol.write(
+                    encode_response(
+                        response,
+                        keep_alive=request._keep_alive,
+                        head_only=head_only,
+                        http10=request.version == "1.0",
+                    )
+                )
+                self._finish()
+                return
+            http10 = request.version == "1.0"
+            if http10:
+                # No chunked encoding in HTTP/1.0: the end of the body is the close.
+                request._keep_alive = False
+            self._chunked = not http10
+            self.stage = Stage.RESPONSE
+            head = encode_head(
+                response,
+                keep_alive=request._keep_alive,
+                http10=http10,
+                content_length=None,
+                chunked=self._chunked,
+            )
+            if head_only:
+                self.protocol.write(head)
+            elif self._chunked:
+                self.protocol.write(head + encode_chunk(data))
+            else:
+                self.protocol.write(head + data)
+        elif data and not head_only:
+            self.protocol.write(encode_chunk(data) if self._chunked else data)
+        if end_stream:
+            if self._chunked and not head_only:
+                self.protocol.write(CHUNKED_END)
+            response.stream = None
+            self._finish()
+            return
+        await self.protocol.drain()
+
+    # ---- bytes in, for handlers of stream=True routes --------------------------
+
+    async def read(self) -> bytes | None:
+        """The next chunk of the request body, or None at its end."""
+        request = self.request
+        if request is None:
+            return None
+        return await request._read_chunk()
+
+    async def __aiter__(self) -> Any:
+        while True:
+            chunk = await self.read()
+            if chunk is None:
+                return
+            yield chunk
+
+    @property
+    def responded(self) -> bool:
+        return self._head_sent
+
+    def connection_lost(self) -> None:
+        """The peer went away: wake a handler waiting for body data."""
+        request = self._parsing
+        if request is not None and request._body_queue is not None:
+            request._feed_body(BadRequest("Connection lost while reading the body"))
+
+
+class _HeadTooLarge(SanicException):
+    status_code = 413
+    quiet = True
+
+
+class _PlainError:
+    """What encode_head needs to write a bare error head."""
+
+    __slots__ = ("status",)
+    _headers = None
+    _cookies = None
+    content_type = "text/plain; charset=utf-8"
+
+    def __init__(self, status: int) -> None:
+        self.status = status

@@ -1,0 +1,547 @@
+"""The Request object handlers receive.
+
+Nothing is parsed before a handler asks for it: headers stay a list of raw
+byte pairs until ``request.headers`` is read, and the query string, cookies,
+form, JSON, Accept and credentials are each parsed on first access.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import deque
+from contextvars import ContextVar
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import parse_qs, parse_qsl, urlunparse
+
+from httptools import parse_url
+from httptools.parser.errors import HttpParserInvalidURLError
+
+from sanic.compat import Header
+from sanic.constants import (
+    CACHEABLE_HTTP_METHODS,
+    DEFAULT_HTTP_CONTENT_TYPE,
+    IDEMPOTENT_HTTP_METHODS,
+    SAFE_HTTP_METHODS,
+)
+from sanic.cookies.request import CookieRequestParameters, parse_cookie
+from sanic.exceptions import BadRequest, BadURL, ServerError
+from sanic.headers import (
+    AcceptList,
+    parse_accept,
+    parse_credentials,
+    parse_forwarded,
+    parse_host,
+    parse_xforwarded,
+)
+from sanic.models.http_types import Credentials
+from sanic.request.form import File, parse_form
+from sanic.request.parameters import RequestParameters
+
+if TYPE_CHECKING:
+    from sanic.app import Sanic
+    from sanic.response import BaseHTTPResponse
+
+sanic_type = TypeVar("sanic_type")
+ctx_type = TypeVar("ctx_type")
+
+_current: ContextVar[Request] = ContextVar("request")
+
+
+def _decode(value: bytes) -> str:
+    return value.decode("utf-8", "surrogateescape")
+
+
+class Request(Generic[sanic_type, ctx_type]):
+    """An HTTP request, as the handler sees it."""
+
+    __slots__ = (
+        "__weakref__",
+        "_body_queue",
+        "_body_waiter",
+        "_cookies",
+        "_ctx",
+        "_headers",
+        "_id",
+        "_keep_alive",
+        "_path",
+        "_query",
+        "_route_error",
+        "app",
+        "body",
+        "conn_info",
+        "head",
+        "match_info",
+        "method",
+        "parsed_accept",
+        "parsed_args",
+        "parsed_credentials",
+        "parsed_files",
+        "parsed_form",
+        "parsed_forwarded",
+        "parsed_json",
+        "parsed_not_grouped_args",
+        "raw_url",
+        "responded",
+        "route",
+        "stream",
+        "stream_id",
+        "transport",
+        "version",
+    )
+
+    _loads: Any = None
+
+    def __init__(
+        self,
+        url_bytes: bytes,
+        headers: Header | list[tuple[bytes, bytes]],
+        version: str,
+        method: str,
+        transport: Any,
+        app: Sanic,
+        head: bytes = b"",
+        stream_id: int = 0,
+    ) -> None:
+        self.raw_url = url_bytes
+        self._headers = headers
+        self.version = version
+        self.method = method
+        self.transport = transport
+        self.app = app
+        self.head = head
+        self.stream_id = stream_id
+        self.body = b""
+        self.stream: Any = None
+        self.conn_info: Any = None
+        self.route: Any = None
+        self.match_info: dict[str, Any] = {}
+        self.responded = False
+        self._route_error: Exception | None = None
+        self._keep_alive = True
+        self._body_queue: deque | None = None
+        self._body_waiter: Any = None
+        self._ctx: Any = None
+        self._id: Any = None
+        self._cookies: Any = None
+        self.parsed_accept: AcceptList | None = None
+        self.parsed_args: dict[tuple, RequestParameters] | None = None
+        self.parsed_not_grouped_args: dict[tuple, list] | None = None
+        self.parsed_credentials: Credentials | None = None
+        self.parsed_files: RequestParameters | None = None
+        self.parsed_form: RequestParameters | None = None
+        self.parsed_forwarded: dict | None = None
+        self.parsed_json: Any = None
+        if url_bytes[:1] == b"/":
+            path, sep, query = url_bytes.partition(b"?")
+            if b"#" in query or (not sep and b"#" in path):
+                path, _, query = self._parse_url(url_bytes)
+        else:
+            path, _, query = self._parse_url(url_bytes)
+        try:
+            self._path = path.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadURL("Bad Request: the URL path is not valid UTF-8") from None
+        self._query = query
+
+    @staticmethod
+    def _parse_url(url_bytes: bytes) -> tuple[bytes, bytes, bytes]:
+        if url_bytes == b"*":
+            return b"*", b"", b""
+        try:
+            parsed = parse_url(url_bytes)
+        except HttpParserInvalidURLError:
+            raise BadURL(f"Bad Request: invalid URL {url_bytes[:100]!r}") from None
+        return parsed.path or b"/", b"?", parsed.query or b""
+
+    def __repr__(self) -> str:
+        return f"<{self.__class__.__name__}: {self.method} {self.path}>"
+
+    # ---- the current request ---------------------------------------------------
+
+    @classmethod
+    def get_current(cls) -> Request:
+        """The request being handled in this task; ServerError outside of one."""
+        try:
+            return _current.get()
+        except LookupError:
+            raise ServerError("No current request") from None
+
+    @classmethod
+    def generate_id(cls, *_: Any) -> uuid.UUID | str | int:
+        return uuid.uuid4()
+
+    @staticmethod
+    def make_context() -> Any:
+        return SimpleNamespace()
+
+    @property
+    def ctx(self) -> Any:
+        ctx = self._ctx
+        if ctx is None:
+            ctx = self._ctx = self.make_context()
+        return ctx
+
+    @ctx.setter
+    def ctx(self, value: Any) -> None:
+        self._ctx = value
+
+    @property
+    def id(self) -> uuid.UUID | str | int:
+        if self._id is None:
+            header = self.app.config.REQUEST_ID_HEADER
+            value = self.headers.getone(header, None) if header else None
+            if value is None:
+                self._id = self.generate_id(self)
+            else:
+                try:
+                    self._id = uuid.UUID(value)
+                except ValueError:
+                    self._id = int(value) if value.isdigit() else value
+        return self._id
+
+    # ---- the request line ------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def query_string(self) -> str:
+        return self._query.decode("utf-8", "replace") if self._query else ""
+
+    @property
+    def headers(self) -> Header:
+        headers = self._headers
+        if type(headers) is list:
+            headers = self._headers = Header(
+                [(_decode(name), _decode(value)) for name, value in headers]
+            )
+        return headers  # type: ignore[return-value]
+
+    @headers.setter
+    def headers(self, value: Header) -> None:
+        self._headers = value
+
+    def get_args(
+        self,
+        keep_blank_values: bool = False,
+        strict_parsing: bool = False,
+        encoding: str = "utf-8",
+        errors: str = "replace",
+    ) -> RequestParameters:
+        """The query string as a RequestParameters (values are lists)."""
+        key = (keep_blank_values, strict_parsing, encoding, errors)
+        if self.parsed_args is None:
+            self.parsed_args = {}
+        args = self.parsed_args.get(key)
+        if args is None:
+            args = RequestParameters()
+            if self._query:
+                try:
+                    args.update(
+                        parse_qs(
+                            self.query_string,
+                            keep_blank_values=keep_blank_values,
+                            strict_parsing=strict_parsing,
+                            encoding=encoding,
+                            errors=errors,
+                        )
+                    )
+                except ValueError as exc:
+                    raise BadRequest(f"Bad Request: invalid query string ({exc})") from None
+            self.parsed_args[key] = args
+        return args
+
+    args = property(get_args)
+
+    def get_query_args(
+        self,
+        keep_blank_values: bool = False,
+        strict_parsing: bool = False,
+        encoding: str = "utf-8",
+        errors: str = "replace",
+    ) -> list[tuple[str, str]]:
+        """The query string as an ordered list of (name, value) pairs."""
+        key = (keep_blank_values, strict_parsing, encoding, errors)
+        if self.parsed_not_grouped_args is None:
+            self.parsed_not_grouped_args = {}
+        pairs = self.parsed_not_grouped_args.get(key)
+        if pairs is None:
+            pairs = []
+            if self._query:
+                try:
+                    pairs = parse_qsl(
+                        self.query_string,
+                        keep_blank_values=keep_blank_values,
+                        strict_parsing=strict_parsing,
+                        encoding=encoding,
+                        errors=errors,
+                    )
+                except ValueError as exc:
+                    raise BadRequest(f"Bad Request: invalid query string ({exc})") from None
+            self.parsed_not_grouped_args[key] = pairs
+        return pairs
+
+    query_args = property(get_query_args)
+
+    # ---- the body --------------------------------------------------------------
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.getone("content-type", DEFAULT_HTTP_CONTENT_TYPE)
+
+    @property
+    def json(self) -> Any:
+        if self.parsed_json is None:
+            self.load_json()
+        return self.parsed_json
+
+    def load_json(self, loads: Any = None) -> Any:
+        if not self.body:
+            return None
+        loads = loads or self.app._loads
+        try:
+            self.parsed_json = loads(self.body)
+        except Exception:
+            raise BadRequest("Failed when parsing body as json") from None
+        return self.parsed_json
+
+    def get_form(self, keep_blank_values: bool = False) -> RequestParameters:
+        if self.parsed_form is None:
+            self.parsed_form, self.parsed_files = parse_form(
+                self.content_type, self.body, keep_blank_values=keep_blank_values
+            )
+        return self.parsed_form
+
+    @property
+    def form(self) -> RequestParameters:
+        return self.get_form()
+
+    @property
+    def files(self) -> RequestParameters:
+        if self.parsed_files is None:
+            self.get_form()
+        return self.parsed_files  # type: ignore[return-value]
+
+    # Streaming request bodies (routes with stream=True): the connection feeds
+    # chunks in; the handler reads them with ``await request.stream.read()``.
+
+    def _init_body_stream(self) -> None:
+        self._body_queue = deque()
+
+    def _feed_body(self, item: bytes | Exception | None) -> None:
+        queue = self._body_queue
+        if queue is None:
+            return
+        queue.append(item)
+        waiter = self._body_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def _read_chunk(self) -> bytes | None:
+        queue = self._body_queue
+        if queue is None:
+            body, self.body = self.body, b""
+            return body or None
+        while not queue:
+            self._body_waiter = self.stream.protocol.loop.create_future()
+            self.stream.protocol.resume_reading()
+            await self._body_waiter
+            self._body_waiter = None
+        item = queue.popleft()
+        if isinstance(item, Exception):
+            queue.appendleft(item)
+            raise item
+        if item is None:
+            queue.appendleft(None)
+        return item
+
+    async def receive_body(self) -> None:
+        """Read a streamed body to its end into ``request.body``."""
+        if self._body_queue is None:
+            return
+        parts = []
+        while True:
+            chunk = await self._read_chunk()
+            if chunk is None:
+                break
+            parts.append(chunk)
+        self.body = b"".join(parts)
+        self._body_queue = None
+
+    # ---- cookies, auth, negotiation --------------------------------------------
+
+    @property
+    def cookies(self) -> CookieRequestParameters:
+        if self._cookies is None:
+            self._cookies = CookieRequestParameters(
+                parse_cookie(self.headers.getone("cookie", ""))
+            )
+        return self._cookies
+
+    @property
+    def accept(self) -> AcceptList:
+        if self.parsed_accept is None:
+            self.parsed_accept = parse_accept(self.headers.getone("accept", None))
+        return self.parsed_accept
+
+    @property
+    def credentials(self) -> Credentials | None:
+        if self.parsed_credentials is None:
+            header = self.headers.getone("authorization", None)
+            if header:
+                prefix, token = parse_credentials(header)
+                self.parsed_credentials = Credentials(prefix, token)
+        return self.parsed_credentials
+
+    @property
+    def token(self) -> str | None:
+        """The token of an ``Authorization: Bearer|Token <token>`` header."""
+        header = self.headers.getone("authorization", None)
+        if header is None:
+            return None
+        return parse_credentials(header)[1]
+
+    # ---- properties of the method ----------------------------------------------
+
+    @property
+    def is_safe(self) -> bool:
+        return self.method in SAFE_HTTP_METHODS
+
+    @property
+    def is_idempotent(self) -> bool:
+        return self.method in IDEMPOTENT_HTTP_METHODS
+
+    @property
+    def is_cacheable(self) -> bool:
+        return self.method in CACHEABLE_HTTP_METHODS
+
+    # ---- routing ---------------------------------------------------------------
+
+    @property
+    def endpoint(self) -> str | None:
+        return self.name
+
+    @property
+    def name(self) -> str | None:
+        return self.route.name if self.route is not None else None
+
+    @property
+    def uri_template(self) -> str | None:
+        return f"/{self.route.path}" if self.route is not None else None
+
+    def url_for(self, view_name: str, **kwargs: Any) -> str:
+        """``app.url_for`` with this request's scheme and host, always external."""
+        kwargs.setdefault("_scheme", self.scheme)
+        if not self.app.config.get("SERVER_NAME"):
+            kwargs.setdefault("_server", self.host)
+        kwargs["_external"] = True
+        return self.app.url_for(view_name, **kwargs)
+
+    # ---- the connection and the network ----------------------------------------
+
+    @property
+    def protocol(self) -> Any:
+        return self.stream.protocol if self.stream is not None else None
+
+    @property
+    def ip(self) -> str:
+        return self.conn_info.client_ip if self.conn_info else ""
+
+    @property
+    def port(self) -> int:
+        return self.conn_info.client_port if self.conn_info else 0
+
+    @property
+    def socket(self) -> tuple[str, int]:
+        return (self.ip, self.port)
+
+    @property
+    def forwarded(self) -> dict[str, Any]:
+        """Proxy information from Forwarded or X-Forwarded-* headers, if trusted."""
+        if self.parsed_forwarded is None:
+            config = self.app.config
+            self.parsed_forwarded = (
+                parse_forwarded(self.headers, config)
+                or parse_xforwarded(self.headers, config)
+                or {}
+            )
+        return self.parsed_forwarded
+
+    @property
+    def remote_addr(self) -> str:
+        return str(self.forwarded.get("for", ""))
+
+    @property
+    def client_ip(self) -> str:
+        return self.remote_addr or self.ip
+
+    @property
+    def scheme(self) -> str:
+        forwarded = self.forwarded.get("proto")
+        if forwarded:
+            return str(forwarded)
+        server_name = self.app.config.get("SERVER_NAME", "")
+        if "://" in server_name:
+            return server_name.split("://", 1)[0]
+        scheme = "http"
+        if self.headers.getone("upgrade", "").lower() == "websocket":
+            scheme = "ws"
+        if self.conn_info is not None and self.conn_info.ssl:
+            scheme += "s"
+        return scheme
+
+    @property
+    def host(self) -> str:
+        """The effective host: a trusted proxy's, else the Host header's."""
+        return str(self.forwarded.get("host") or self.headers.getone("host", ""))
+
+    @property
+    def server_name(self) -> str:
+        server_name = self.app.config.get("SERVER_NAME", "")
+        if server_name:
+            host = server_name.split("//", 1)[-1].split("/", 1)[0]
+            return str(parse_host(host)[0] or host)
+        return str(parse_host(self.host)[0] or "")
+
+    @property
+    def server_port(self) -> int:
+        port = self.forwarded.get("port") or parse_host(self.host)[1]
+        if port:
+            return int(port)
+        if self.conn_info is not None and self.conn_info.server_port:
+            return int(self.conn_info.server_port)
+        return 443 if self.scheme in ("https", "wss") else 80
+
+    @property
+    def server_path(self) -> str:
+        return str(self.forwarded.get("path") or self.path)
+
+    @property
+    def url(self) -> str:
+        return urlunparse((self.scheme, self.host, self.path, None, self.query_string, None))
+
+    # ---- responding ------------------------------------------------------------
+
+    async def respond(
+        self,
+        response: BaseHTTPResponse | None = None,
+        *,
+        status: int = 200,
+        headers: Any = None,
+        content_type: str | None = None,
+    ) -> BaseHTTPResponse:
+        """Start the response from inside the handler, e.g. to stream its body."""
+        from sanic.response import HTTPResponse
+
+        if self.responded:
+            raise ServerError("Second respond call is not allowed.")
+        if response is None:
+            response = HTTPResponse(status=status, headers=headers, content_type=content_type)
+        response = await self.app._run_response_middleware(self, response)
+        self.responded = True
+        return self.stream.respond(response)
+
+
+__all__ = ["File", "Request", "RequestParameters"]

@@ -1,0 +1,37 @@
+"""Response objects and the helpers that build them."""
+
+from sanic.response.convenience import (
+    empty,
+    file,
+    file_stream,
+    html,
+    json,
+    raw,
+    redirect,
+    text,
+    validate_file,
+)
+from sanic.response.types import (
+    BaseHTTPResponse,
+    HTTPResponse,
+    JSONResponse,
+    ResponseStream,
+    json_dumps,
+)
+
+__all__ = [
+    "BaseHTTPResponse",
+    "HTTPResponse",
+    "JSONResponse",
+    "ResponseStream",
+    "empty",
+    "file",
+    "file_stream",
+    "html",
+    "json",
+    "json_dumps",
+    "raw",
+    "redirect",
+    "text",
+    "validate_file",
+]

@@ -1,0 +1,300 @@
+"""The functions handlers call to build responses: text(), json(), file()..."""
+
+from __future__ import annotations
+
+import os
+from asyncio import get_running_loop
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from email.utils import formatdate, parsedate_to_datetime
+from mimetypes import guess_type
+from pathlib import PurePath
+from time import time
+from typing import Any
+from urllib.parse import quote
+
+from sanic.compat import Header
+from sanic.constants import DEFAULT_HTTP_CONTENT_TYPE
+from sanic.helpers import Default, _default
+from sanic.response.types import (
+    HTTPResponse,
+    JSONResponse,
+    ResponseStream,
+    _json_response,
+)
+
+__all__ = [
+    "empty",
+    "file",
+    "file_stream",
+    "html",
+    "json",
+    "raw",
+    "redirect",
+    "text",
+    "validate_file",
+]
+
+_TEXT = "text/plain; charset=utf-8"
+_HTML = "text/html; charset=utf-8"
+# URL delimiters (RFC 3986 gen-delims and sub-delims) and "%" stay as they are.
+_LOCATION_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def text(
+    body: str,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    content_type: str = _TEXT,
+) -> HTTPResponse:
+    """A plain-text response."""
+    if body.__class__ is not str and not isinstance(body, str):
+        raise TypeError(f"Bad body type. Expected str, got {type(body).__name__}")
+    return HTTPResponse(body.encode(), status, headers, content_type)
+
+
+def json(
+    body: Any,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    content_type: str = "application/json",
+    dumps: Callable[..., str | bytes] | None = None,
+    **kwargs: Any,
+) -> JSONResponse:
+    """A JSON response; ``dumps`` and ``kwargs`` override how ``body`` is encoded."""
+    if dumps is None and not kwargs:
+        return _json_response(body, status, headers, content_type)
+    return JSONResponse(body, status, headers, content_type, dumps, **kwargs)
+
+
+def html(
+    body: Any,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTTPResponse:
+    """An HTML response from str, bytes, or an object with ``__html__``/``_repr_html_``."""
+    if not isinstance(body, (str, bytes)):
+        if hasattr(body, "__html__"):
+            body = body.__html__()
+        elif hasattr(body, "_repr_html_"):
+            body = body._repr_html_()
+    return HTTPResponse(body, status, headers, _HTML)
+
+
+def raw(
+    body: bytes | str | None,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    content_type: str = DEFAULT_HTTP_CONTENT_TYPE,
+) -> HTTPResponse:
+    """A response with the body sent as it is."""
+    return HTTPResponse(body, status, headers, content_type)
+
+
+def empty(status: int = 204, headers: Mapping[str, str] | None = None) -> HTTPResponse:
+    """A response with no body (204 No Content by default)."""
+    return HTTPResponse(b"", status, headers)
+
+
+def redirect(
+    to: str,
+    headers: Mapping[str, str] | None = None,
+    status: int = 302,
+    content_type: str = _HTML,
+) -> HTTPResponse:
+    """Redirect to ``to``; unsafe characters in it are percent-encoded."""
+    response = HTTPResponse(None, status, None, content_type)
+    location = Header(headers) if headers else Header()
+    location["Location"] = quote(to, safe=_LOCATION_SAFE)
+    response._headers = location
+    return response
+
+
+# ---- files ---------------------------------------------------------------------
+
+
+def _timestamp(moment: datetime | float | int) -> float:
+    if isinstance(moment, datetime):
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.timestamp()
+    return float(moment)
+
+
+def _not_modified(request_headers: Any, last_modified: datetime | float | int) -> bool:
+    """True when the client's copy (If-Modified-Since) is at least as new."""
+    value = request_headers.get("If-Modified-Since") if request_headers else None
+    if not value:
+        return False
+    try:
+        since = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return False  # an unparsable date is ignored, as RFC 9110 says
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=timezone.utc)
+    # HTTP dates have whole seconds: compare at that precision.
+    return int(_timestamp(last_modified)) <= since.timestamp()
+
+
+async def validate_file(
+    request_headers: Any, last_modified: datetime | float | int
+) -> HTTPResponse | None:
+    """A 304 Not Modified response when the client's copy is current, else None."""
+    if _not_modified(request_headers, last_modified):
+        return HTTPResponse(status=304)
+    return None
+
+
+def _content_disposition(filename: str) -> str:
+    """``attachment`` with the name; non-ASCII names also go in RFC 6266 form."""
+    plain = "".join(
+        c if " " <= c < "\x7f" and c not in '"\\' else "_" for c in filename
+    )
+    if plain == filename:
+        return f'attachment; filename="{filename}"'
+    return (
+        f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    )
+
+
+def _file_headers(
+    headers: Mapping[str, str] | None,
+    filename: str | None,
+    mime_type: str | None,
+    location: str | PurePath,
+) -> tuple[Header, str]:
+    out = Header(headers) if headers else Header()
+    if filename:
+        out.setdefault("Content-Disposition", _content_disposition(filename))
+    if not mime_type:
+        name = filename or os.path.basename(location)
+        mime_type = guess_type(name)[0] or DEFAULT_HTTP_CONTENT_TYPE
+    return out, mime_type
+
+
+def _read_file(
+    location: str | PurePath,
+    want_mtime: bool,
+    request_headers: Any,
+    start: int,
+    size: int | None,
+) -> tuple[bytes | None, float | None]:
+    """Runs in a thread: stat (if asked), answer None for 304, else read."""
+    with open(location, "rb") as handle:
+        mtime = os.fstat(handle.fileno()).st_mtime if want_mtime else None
+        if mtime is not None and request_headers is not None:
+            if _not_modified(request_headers, mtime):
+                return None, mtime
+        if start:
+            handle.seek(start)
+        return (handle.read() if size is None else handle.read(size)), mtime
+
+
+async def file(
+    location: str | PurePath,
+    status: int = 200,
+    request_headers: Any = None,
+    validate_when_requested: bool = True,
+    mime_type: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    filename: str | None = None,
+    last_modified: datetime | float | int | Default | None = _default,
+    max_age: float | int | None = None,
+    no_store: bool | None = None,
+    _range: Any = None,
+) -> HTTPResponse:
+    """The whole file (or the ``_range`` slice of it) as one response.
+
+    Sets Last-Modified (the file's mtime unless ``last_modified`` is given, or None
+    for none), Cache-Control from ``max_age``/``no_store`` (else ``no-cache``), and
+    answers 304 when ``request_headers`` show the client's copy is current.
+    """
+    out, mime_type = _file_headers(headers, filename, mime_type, location)
+    validate = validate_when_requested and request_headers is not None
+    start, size = (_range.start, _range.size) if _range else (0, None)
+    run = get_running_loop().run_in_executor
+    body: bytes | None
+    modified: float | None
+    if isinstance(last_modified, Default):
+        body, modified = await run(
+            None,
+            _read_file,
+            location,
+            True,
+            request_headers if validate else None,
+            start,
+            size,
+        )
+    else:
+        modified = None if last_modified is None else _timestamp(last_modified)
+        if (
+            validate
+            and modified is not None
+            and _not_modified(request_headers, modified)
+        ):
+            body = None
+        else:
+            body, _ = await run(None, _read_file, location, False, None, start, size)
+    if modified:
+        out.setdefault("Last-Modified", formatdate(modified, usegmt=True))
+    if no_store:
+        cache_control = "no-store"
+    elif max_age:
+        cache_control = f"public, max-age={max_age}"
+        out.setdefault("Expires", formatdate(time() + max_age, usegmt=True))
+    else:
+        cache_control = "no-cache"
+    out.setdefault("Cache-Control", cache_control)
+    if body is None:
+        response = HTTPResponse(status=304)
+        response._headers = out
+        return response
+    if _range:
+        out["Content-Range"] = f"bytes {_range.start}-{_range.end}/{_range.total}"
+        status = 206
+    response = HTTPResponse(body, status, None, mime_type)
+    response._headers = out
+    return response
+
+
+async def file_stream(
+    location: str | PurePath,
+    status: int = 200,
+    chunk_size: int = 4096,
+    mime_type: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    filename: str | None = None,
+    _range: Any = None,
+) -> ResponseStream:
+    """Stream the file (or the ``_range`` slice) in ``chunk_size`` pieces.
+
+    A missing file raises here, before any byte is sent.
+    """
+    out, mime_type = _file_headers(headers, filename, mime_type, location)
+    await get_running_loop().run_in_executor(None, os.stat, location)
+    start, size = (_range.start, _range.size) if _range else (0, None)
+    if _range:
+        out["Content-Range"] = f"bytes {_range.start}-{_range.end}/{_range.total}"
+        status = 206
+
+    async def _streaming_fn(response: ResponseStream) -> None:
+        loop = get_running_loop()
+        handle = await loop.run_in_executor(None, open, location, "rb")
+        try:
+            if start:
+                await loop.run_in_executor(None, handle.seek, start)
+            remaining = size
+            while remaining is None or remaining > 0:
+                wanted = chunk_size if remaining is None else min(chunk_size, remaining)
+                chunk = await loop.run_in_executor(None, handle.read, wanted)
+                if not chunk:
+                    break
+                if remaining is not None:
+                    remaining -= len(chunk)
+                await response.write(chunk)
+        finally:
+            handle.close()
+
+    response = ResponseStream(_streaming_fn, status, None, mime_type)
+    response._headers = out
+    return response
