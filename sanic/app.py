@@ -119,9 +119,7 @@ class Sanic(Generic[config_type, ctx_type]):
     # ---- the registry ---------------------------------------------------------
 
     @classmethod
-    def get_app(
-        cls, name: str | None = None, *, force_create: bool = False
-    ) -> Sanic:
+    def get_app(cls, name: str | None = None, *, force_create: bool = False) -> Sanic:
         """The app registered as ``name``, or the only app when name is None."""
         if name is None:
             if len(cls._app_registry) > 1:
@@ -201,7 +199,9 @@ class Sanic(Generic[config_type, ctx_type]):
     ) -> Callable[[Callable], Callable]:
         """Register the decorated function as the handler for ``uri``."""
         if not isinstance(uri, str):
-            raise SanicException(f"Route path must be a string, not {type(uri).__name__}")
+            raise SanicException(
+                f"Route path must be a string, not {type(uri).__name__}"
+            )
         if uri and not uri.startswith("/") and not uri.startswith("<"):
             uri = "/" + uri
         route_methods = frozenset(m.upper() for m in (methods or ("GET",)))
@@ -254,7 +254,12 @@ class Sanic(Generic[config_type, ctx_type]):
     ) -> Any:
         if strict_slashes is None:
             strict_slashes = self.strict_slashes
-        if error_format is not None and error_format not in ("auto", "text", "json", "html"):
+        if error_format is not None and error_format not in (
+            "auto",
+            "text",
+            "json",
+            "html",
+        ):
             raise SanicException(
                 f"Invalid error_format {error_format!r} for route {uri}: "
                 "expected one of auto, text, json, html"
@@ -385,9 +390,7 @@ class Sanic(Generic[config_type, ctx_type]):
         if route is None and not view_name.startswith(f"{self.name}."):
             route = self.router.find_route_by_view_name(f"{self.name}.{view_name}")
         if route is None:
-            raise URLBuildError(
-                f"Endpoint with name `{view_name}` was not found"
-            )
+            raise URLBuildError(f"Endpoint with name `{view_name}` was not found")
         anchor = kwargs.pop("_anchor", "")
         external = kwargs.pop("_external", False)
         scheme = kwargs.pop("_scheme", "")
@@ -395,7 +398,9 @@ class Sanic(Generic[config_type, ctx_type]):
         kwargs.pop("_method", None)
         if scheme and scheme not in ("http", "https", "ws", "wss") and not external:
             raise ValueError("When specifying _scheme, _external must be True")
-        params = {name: kwargs.pop(name) for name in list(kwargs) if name in route.params}
+        params = {
+            name: kwargs.pop(name) for name in list(kwargs) if name in route.params
+        }
         path = route.build_path(params)
         if external:
             server_name = server or self.config.get("SERVER_NAME", "")
@@ -408,9 +413,15 @@ class Sanic(Generic[config_type, ctx_type]):
             netloc = ""
             scheme = ""
         query = urlencode(
-            [(k, v) for k, values in kwargs.items() for v in (values if isinstance(values, list) else [values])]
+            [
+                (k, v)
+                for k, values in kwargs.items()
+                for v in (values if isinstance(values, list) else [values])
+            ]
         )
-        return urlunparse((scheme, netloc, quote(path, safe="/:@!$&'()*+,;=%"), "", query, anchor))
+        return urlunparse(
+            (scheme, netloc, quote(path, safe="/:@!$&'()*+,;=%"), "", query, anchor)
+        )
 
     # ---- middleware, listeners, exception handlers -------------------------------
 
@@ -435,14 +446,22 @@ class Sanic(Generic[config_type, ctx_type]):
 
         return decorator
 
-    def on_request(self, middleware: Callable | None = None, *, priority: int = 0) -> Any:
+    def on_request(
+        self, middleware: Callable | None = None, *, priority: int = 0
+    ) -> Any:
         if middleware is None:
-            return lambda func: self.register_middleware(func, "request", priority=priority)
+            return lambda func: self.register_middleware(
+                func, "request", priority=priority
+            )
         return self.register_middleware(middleware, "request", priority=priority)
 
-    def on_response(self, middleware: Callable | None = None, *, priority: int = 0) -> Any:
+    def on_response(
+        self, middleware: Callable | None = None, *, priority: int = 0
+    ) -> Any:
         if middleware is None:
-            return lambda func: self.register_middleware(func, "response", priority=priority)
+            return lambda func: self.register_middleware(
+                func, "response", priority=priority
+            )
         return self.register_middleware(middleware, "response", priority=priority)
 
     def register_middleware(
@@ -456,7 +475,9 @@ class Sanic(Generic[config_type, ctx_type]):
             item = Middleware(middleware, MiddlewareLocation.REQUEST, priority)
             if item not in self._request_middleware:
                 self._request_middleware.append(item)
-            self.request_middleware = deque(sort_request_middleware(self._request_middleware))
+            self.request_middleware = deque(
+                sort_request_middleware(self._request_middleware)
+            )
         else:
             item = Middleware(middleware, MiddlewareLocation.RESPONSE, priority)
             if item not in self._response_middleware:
@@ -478,18 +499,24 @@ class Sanic(Generic[config_type, ctx_type]):
         if callable(listener_or_event):
             if event_or_none is None:
                 raise SanicException("Listener registered without an event name")
-            return self.listeners_registry.add(listener_or_event, event_or_none, priority)
+            return self.listeners_registry.add(
+                listener_or_event, event_or_none, priority
+            )
 
         def decorator(listener: Callable) -> Callable:
             return self.listeners_registry.add(listener, listener_or_event, priority)  # type: ignore[arg-type]
 
         return decorator
 
-    def register_listener(self, listener: Callable, event: str, *, priority: int = 0) -> Callable:
+    def register_listener(
+        self, listener: Callable, event: str, *, priority: int = 0
+    ) -> Callable:
         return self.listeners_registry.add(listener, event, priority)
 
     def _named_listener(event: str) -> Callable:  # type: ignore[misc]
-        def register(self: Sanic, listener: Callable | None = None, *, priority: int = 0) -> Any:
+        def register(
+            self: Sanic, listener: Callable | None = None, *, priority: int = 0
+        ) -> Any:
             if listener is None:
                 return lambda fn: self.listeners_registry.add(fn, event, priority)
             return self.listeners_registry.add(listener, event, priority)
@@ -509,7 +536,9 @@ class Sanic(Generic[config_type, ctx_type]):
     reload_process_stop = _named_listener("reload_process_stop")
     del _named_listener
 
-    def exception(self, *exceptions: type[BaseException], apply: bool = True) -> Callable:
+    def exception(
+        self, *exceptions: type[BaseException], apply: bool = True
+    ) -> Callable:
         """Register the decorated function as the handler for these exceptions."""
         flat: list[type[BaseException]] = []
         for item in exceptions:
@@ -530,7 +559,9 @@ class Sanic(Generic[config_type, ctx_type]):
             host = None
             if self.router.has_hosts:
                 host = request.headers.getone("host", None)
-            route, _handler, params = self.router.get(request.path, request.method, host)
+            route, _handler, params = self.router.get(
+                request.path, request.method, host
+            )
         except SanicException as exc:
             request._route_error = exc
             return
@@ -615,7 +646,9 @@ class Sanic(Generic[config_type, ctx_type]):
         """Answer ``exception`` with the error handler's response."""
         stream = request.stream
         if stream is None or stream.request is not request:
-            error_logger.exception("Exception after the response was sent", exc_info=exception)
+            error_logger.exception(
+                "Exception after the response was sent", exc_info=exception
+            )
             return
         if stream.stage is Stage.RESPONSE:
             # Part of the response is on the wire: the only honest signal is to cut it.

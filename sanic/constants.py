@@ -36,5 +36,7 @@ DEFAULT_LOCAL_TLS_CERT = "cert.pem"
 
 # RFC 9110 §9.2: properties of the request methods.
 SAFE_HTTP_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-IDEMPOTENT_HTTP_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+IDEMPOTENT_HTTP_METHODS = frozenset(
+    {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"}
+)
 CACHEABLE_HTTP_METHODS = frozenset({"GET", "HEAD"})

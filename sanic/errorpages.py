@@ -12,7 +12,9 @@ from sanic.exceptions import SanicException
 from sanic.helpers import STATUS_CODES
 from sanic.log import deprecation  # noqa: F401  (re-exported for extensions)
 
-FALLBACK_TEXT = "The server encountered an internal error and cannot complete your request."
+FALLBACK_TEXT = (
+    "The server encountered an internal error and cannot complete your request."
+)
 FALLBACK_STATUS = 500
 RENDERERS_BY_NAME: dict[str, type[BaseRenderer]] = {}
 JSON_TYPES = ("application/json",)
@@ -98,14 +100,18 @@ class TextRenderer(BaseRenderer):
 
     def full(self) -> str:
         lines = self._lines()
-        lines.append(f"{self.exception.__class__.__name__}: {self.exception} while "
-                     f"handling path {getattr(self.request, 'path', '')}")
+        lines.append(
+            f"{self.exception.__class__.__name__}: {self.exception} while "
+            f"handling path {getattr(self.request, 'path', '')}"
+        )
         lines.append("Traceback of __BASE__ (most recent call last):")
         lines.append("")
         for chain in self.frames():
             lines.append(f"{chain['type']}: {chain['exception']}")
             for frame in chain["frames"]:
-                lines.append(f'  File "{frame["file"]}", line {frame["line"]}, in {frame["name"]}')
+                lines.append(
+                    f'  File "{frame["file"]}", line {frame["line"]}, in {frame["name"]}'
+                )
                 if frame["src"]:
                     lines.append(f"    {frame['src']}")
             lines.append("")
@@ -150,7 +156,7 @@ class HTMLRenderer(BaseRenderer):
     content_type = "text/html; charset=utf-8"
     _PAGE = (
         "<!DOCTYPE html><html lang=en><meta charset=UTF-8>"
-        "<meta name=viewport content=\"width=device-width, initial-scale=1\">"
+        '<meta name=viewport content="width=device-width, initial-scale=1">'
         "<title>{title}</title>\n"
         "<style>body{{font-family:system-ui,sans-serif;margin:2rem;}}"
         "pre{{background:#f5f5f5;padding:1rem;overflow:auto}}</style>\n"
@@ -193,7 +199,9 @@ class HTMLRenderer(BaseRenderer):
         return self._page(True)
 
 
-RENDERERS_BY_NAME.update({"text": TextRenderer, "json": JSONRenderer, "html": HTMLRenderer})
+RENDERERS_BY_NAME.update(
+    {"text": TextRenderer, "json": JSONRenderer, "html": HTMLRenderer}
+)
 
 
 def _exception_chain(exception: BaseException) -> list[dict[str, Any]]:
@@ -206,7 +214,9 @@ def _exception_chain(exception: BaseException) -> list[dict[str, Any]]:
             {"file": f.filename, "line": f.lineno, "name": f.name, "src": f.line or ""}
             for f in traceback.extract_tb(exc.__traceback__)
         ]
-        chain.append({"type": exc.__class__.__name__, "exception": str(exc), "frames": frames})
+        chain.append(
+            {"type": exc.__class__.__name__, "exception": str(exc), "frames": frames}
+        )
         exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
     chain.reverse()
     return chain
@@ -232,8 +242,9 @@ def guess_format(request: Any, fallback: str = "auto") -> str:
     if not accept or accept.strip() == "*/*":
         return "text"
     try:
-        best = request.accept.match("text/html", "application/json", "text/plain",
-                                    accept_wildcards=False)
+        best = request.accept.match(
+            "text/html", "application/json", "text/plain", accept_wildcards=False
+        )
     except Exception:
         return "text"
     if best == "application/json":

@@ -48,7 +48,9 @@ class SanicException(Exception):
         self.extra = extra
         status_code = status_code or getattr(self.__class__, "status_code", None)
         quiet = quiet if quiet is not None else getattr(self.__class__, "quiet", None)
-        headers = headers if headers is not None else getattr(self.__class__, "headers", {})
+        headers = (
+            headers if headers is not None else getattr(self.__class__, "headers", {})
+        )
         if message is None:
             message = self.message
             if not message and status_code:
@@ -270,7 +272,9 @@ class LoadFileException(SanicException):
 class PyFileError(SanicException):
     """A Python configuration file failed while it was being executed."""
 
-    def __init__(self, file: str, status_code: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, file: str, status_code: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(f"could not execute config file {file}", status_code, **kwargs)
 
 

@@ -13,7 +13,8 @@ STATUS_CODES.setdefault(425, b"Too Early")
 
 # Precomputed status lines: one dict lookup per response.
 _STATUS_LINES: dict[int, bytes] = {
-    code: b"HTTP/1.1 %d %s\r\n" % (code, phrase) for code, phrase in STATUS_CODES.items()
+    code: b"HTTP/1.1 %d %s\r\n" % (code, phrase)
+    for code, phrase in STATUS_CODES.items()
 }
 
 

@@ -71,7 +71,9 @@ class Listener:
         self.takes_loop = _accepts_two_args(listener)
 
     def __repr__(self) -> str:
-        return f"<Listener {self.event.value} {getattr(self.listener, '__name__', '?')}>"
+        return (
+            f"<Listener {self.event.value} {getattr(self.listener, '__name__', '?')}>"
+        )
 
 
 def _accepts_two_args(fn: Callable) -> bool:
@@ -80,9 +82,7 @@ def _accepts_two_args(fn: Callable) -> bool:
     except (TypeError, ValueError):
         return False
     positional = [
-        p
-        for p in params
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
     ]
     return len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in params)
 
@@ -94,12 +94,16 @@ class ListenerRegistry:
         self._listeners: dict[ListenerEvent, list[Listener]] = defaultdict(list)
         self._count = 0
 
-    def add(self, listener: Callable, event: str | ListenerEvent, priority: int = 0) -> Callable:
+    def add(
+        self, listener: Callable, event: str | ListenerEvent, priority: int = 0
+    ) -> Callable:
         if not callable(listener):
             raise SanicException(f"Listener for {event!r} must be callable")
         normalized = normalize_event(event)
         self._count += 1
-        self._listeners[normalized].append(Listener(listener, normalized, priority, self._count))
+        self._listeners[normalized].append(
+            Listener(listener, normalized, priority, self._count)
+        )
         return listener
 
     def ordered(self, event: str | ListenerEvent) -> list[Listener]:

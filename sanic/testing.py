@@ -111,7 +111,9 @@ class SanicTestClient:
                     request_kwargs["follow_redirects"] = True
                 async with self.get_new_session(**client_kwargs) as session:
                     url = self._url(uri, host, actual_port)
-                    response = await session.request(method, url, *args, **request_kwargs)
+                    response = await session.request(
+                        method, url, *args, **request_kwargs
+                    )
                     response.__class__ = TestingResponse
                     return response  # type: ignore[return-value]
             finally:
@@ -122,7 +124,9 @@ class SanicTestClient:
                 await server.before_stop()
                 server.close()
                 await shutdown_connections(
-                    server.connections, float(app.config.GRACEFUL_SHUTDOWN_TIMEOUT), server.loop
+                    server.connections,
+                    float(app.config.GRACEFUL_SHUTDOWN_TIMEOUT),
+                    server.loop,
                 )
                 await server.wait_closed()
                 await server.after_stop()

@@ -72,7 +72,7 @@ def read_until_closed(sock: socket.socket, limit: float = 5.0) -> bytes:
     while time.monotonic() < deadline:
         try:
             chunk = sock.recv(65536)
-        except socket.timeout:
+        except TimeoutError:
             break
         if not chunk:
             break

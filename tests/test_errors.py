@@ -50,7 +50,9 @@ def test_sanic_exception_with_custom_status(app):
 def test_exception_headers_are_sent(app):
     @app.get("/")
     async def handler(request):
-        raise exc.Unauthorized("Auth required.", scheme="Basic", realm="Restricted Area")
+        raise exc.Unauthorized(
+            "Auth required.", scheme="Basic", realm="Restricted Area"
+        )
 
     _, response = app.test_client.get("/")
     assert response.status == 401
@@ -88,7 +90,11 @@ def test_error_format_follows_accept_header(app):
 
     _, as_json = app.test_client.get("/", headers={"Accept": "application/json"})
     assert as_json.headers["content-type"] == "application/json"
-    assert as_json.json == {"description": "Not Found", "status": 404, "message": "nothing"}
+    assert as_json.json == {
+        "description": "Not Found",
+        "status": 404,
+        "message": "nothing",
+    }
 
     _, as_html = app.test_client.get("/", headers={"Accept": "text/html"})
     assert as_html.headers["content-type"].startswith("text/html")

@@ -5,7 +5,12 @@ import asyncio
 import pytest
 
 from sanic.response import json, raw, text
-from tests.server_thread import connect, read_responses, read_until_closed, serve_in_thread
+from tests.server_thread import (
+    connect,
+    read_responses,
+    read_until_closed,
+    serve_in_thread,
+)
 
 
 @pytest.fixture
@@ -124,7 +129,9 @@ def test_responses_carry_content_length(wire_app):
 
 def test_head_request_for_get_route_has_no_body(wire_app):
     with serve_in_thread(wire_app) as port, connect(port) as sock:
-        sock.sendall(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /n/7 HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(
+            b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /n/7 HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
         sock.settimeout(2)
         data = b""
         while b"\r\n\r\n7" not in data:
@@ -155,7 +162,9 @@ def test_expect_100_continue_gets_an_interim_response(wire_app):
 def test_oversized_header_gets_413_and_closes(wire_app):
     wire_app.config.REQUEST_MAX_HEADER_SIZE = 1024
     with serve_in_thread(wire_app) as port, connect(port) as sock:
-        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 4096 + b"\r\n\r\n")
+        sock.sendall(
+            b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 4096 + b"\r\n\r\n"
+        )
         data = read_until_closed(sock)
         assert data.startswith(b"HTTP/1.1 413 ")
 
@@ -172,7 +181,9 @@ def test_body_over_request_max_size_gets_413(wire_app):
 def test_chunked_body_over_request_max_size_gets_413(wire_app):
     wire_app.config.REQUEST_MAX_SIZE = 100
     with serve_in_thread(wire_app) as port, connect(port) as sock:
-        sock.sendall(b"POST /size HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        sock.sendall(
+            b"POST /size HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
         try:
             for _ in range(10):
                 sock.sendall(b"20\r\n" + b"x" * 32 + b"\r\n")
@@ -184,7 +195,9 @@ def test_chunked_body_over_request_max_size_gets_413(wire_app):
 
 def test_unknown_route_is_404_and_keeps_the_connection(wire_app):
     with serve_in_thread(wire_app) as port, connect(port) as sock:
-        sock.sendall(b"GET /missing HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(
+            b"GET /missing HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
         first, second = read_responses(sock, 2)
         assert first.startswith(b"HTTP/1.1 404 Not Found")
         assert second.endswith(b"hello")
@@ -253,4 +266,3 @@ def test_header_injection_in_response_is_refused(app):
         (response,) = read_responses(sock, 1)
         assert response.startswith(b"HTTP/1.1 500 ")
         assert b"stolen" not in response.split(b"\r\n\r\n")[0]
-

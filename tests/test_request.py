@@ -28,7 +28,9 @@ def test_request_line_properties(app):
             }
         )
 
-    _, response = app.test_client.get("/path/here?a=1&b=2", headers={"Host": "example.com:8123"})
+    _, response = app.test_client.get(
+        "/path/here?a=1&b=2", headers={"Host": "example.com:8123"}
+    )
     assert response.json == {
         "method": "GET",
         "path": "/path/here",
@@ -82,9 +84,19 @@ def test_headers_are_case_insensitive_and_multi_valued(app):
 
     _, response = app.test_client.get(
         "/",
-        headers=[("X-Thing", "v"), ("X-Multi", "1"), ("X-Multi", "2"), ("User-Agent", "ua/1")],
+        headers=[
+            ("X-Thing", "v"),
+            ("X-Multi", "1"),
+            ("X-Multi", "2"),
+            ("User-Agent", "ua/1"),
+        ],
     )
-    assert response.json == {"lower": "v", "upper": "v", "all": ["1", "2"], "attr": "ua/1"}
+    assert response.json == {
+        "lower": "v",
+        "upper": "v",
+        "all": ["1", "2"],
+        "attr": "ua/1",
+    }
 
 
 def test_body_and_json(app):
@@ -136,7 +148,10 @@ def test_urlencoded_form(app):
         return json({"form": request.form, "name": request.form.get("name")})
 
     _, response = app.test_client.post("/", data={"name": "Ada", "tag": ["a", "b"]})
-    assert response.json == {"form": {"name": ["Ada"], "tag": ["a", "b"]}, "name": "Ada"}
+    assert response.json == {
+        "form": {"name": ["Ada"], "tag": ["a", "b"]},
+        "name": "Ada",
+    }
 
 
 def test_multipart_form_and_files(app):
@@ -186,7 +201,9 @@ def test_content_type_defaults_to_octet_stream(app):
         return text(request.content_type)
 
     assert app.test_client.post("/", content=b"x")[1].text == "application/octet-stream"
-    _, response = app.test_client.post("/", content=b"x", headers={"content-type": "text/csv"})
+    _, response = app.test_client.post(
+        "/", content=b"x", headers={"content-type": "text/csv"}
+    )
     assert response.text == "text/csv"
 
 
@@ -215,7 +232,9 @@ def test_remote_addr_from_trusted_proxy_header(app):
 
     @app.get("/")
     async def handler(request):
-        return json({"remote_addr": request.remote_addr, "client_ip": request.client_ip})
+        return json(
+            {"remote_addr": request.remote_addr, "client_ip": request.client_ip}
+        )
 
     _, response = app.test_client.get("/", headers={"X-Real-IP": "203.0.113.7"})
     assert response.json == {"remote_addr": "203.0.113.7", "client_ip": "203.0.113.7"}
@@ -316,7 +335,12 @@ def test_accept_is_parsed_and_matched(app):
     @app.get("/")
     async def handler(request):
         match = request.accept.match("application/json", "text/html")
-        return json({"match": str(match.mime) if match else None, "first": str(request.accept[0])})
+        return json(
+            {
+                "match": str(match.mime) if match else None,
+                "first": str(request.accept[0]),
+            }
+        )
 
     _, response = app.test_client.get(
         "/", headers={"Accept": "text/html;q=0.8, application/json"}

@@ -132,7 +132,12 @@ def test_app_run_returns_when_stopped_from_a_listener(app):
     async def done(app_):
         calls.append("stopped")
 
-    app.run(host="127.0.0.1", port=_free_port(), single_process=True, register_sys_signals=False)
+    app.run(
+        host="127.0.0.1",
+        port=_free_port(),
+        single_process=True,
+        register_sys_signals=False,
+    )
     assert calls == ["started", "stopped"]
 
 
@@ -204,7 +209,12 @@ def test_port_in_use_is_a_one_line_error(app, tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(OSError, match=f"cannot listen on 127.0.0.1:{port}"):
-            app.run(host="127.0.0.1", port=port, single_process=True, register_sys_signals=False)
+            app.run(
+                host="127.0.0.1",
+                port=port,
+                single_process=True,
+                register_sys_signals=False,
+            )
 
 
 APP_SOURCE = textwrap.dedent(
@@ -302,8 +312,12 @@ def test_make_run_example_serves_hello_world():
         "ns = runpy.run_path('examples/hello.py');"
         f"ns['app'].run(host='127.0.0.1', port={port}, single_process=True)"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=root,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 15
         while True:

@@ -10,13 +10,13 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from sanic.__version__ import __version__
 
 
 class SanicArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"sanic: error: {message}\n")
 
 
@@ -28,22 +28,45 @@ class SanicCLI:
             prog="sanic",
             description="Serve a Sanic application: sanic path.to.module:app",
         )
-        parser.add_argument("target", help="the app as module:attribute, e.g. server:app")
-        parser.add_argument("-v", "--version", action="version", version=f"Sanic {__version__}")
+        parser.add_argument(
+            "target", help="the app as module:attribute, e.g. server:app"
+        )
+        parser.add_argument(
+            "-v", "--version", action="version", version=f"Sanic {__version__}"
+        )
         parser.add_argument("-H", "--host", default="127.0.0.1", help="host to bind")
         parser.add_argument("-p", "--port", type=int, default=8000, help="port to bind")
-        parser.add_argument("-u", "--unix", default=None, help="unix socket path to bind")
-        parser.add_argument("--factory", action="store_true",
-                            help="treat target as a function that returns the app")
+        parser.add_argument(
+            "-u", "--unix", default=None, help="unix socket path to bind"
+        )
+        parser.add_argument(
+            "--factory",
+            action="store_true",
+            help="treat target as a function that returns the app",
+        )
         parser.add_argument("-d", "--debug", action="store_true", help="debug mode")
-        parser.add_argument("--dev", action="store_true", help="development mode (debug)")
+        parser.add_argument(
+            "--dev", action="store_true", help="development mode (debug)"
+        )
         access = parser.add_mutually_exclusive_group()
-        access.add_argument("--access-logs", dest="access_log", action="store_true",
-                            default=None, help="log every request")
-        access.add_argument("--no-access-logs", dest="access_log", action="store_false",
-                            help="do not log requests")
-        parser.add_argument("--single-process", action="store_true",
-                            help="serve in this process (the only mode so far)")
+        access.add_argument(
+            "--access-logs",
+            dest="access_log",
+            action="store_true",
+            default=None,
+            help="log every request",
+        )
+        access.add_argument(
+            "--no-access-logs",
+            dest="access_log",
+            action="store_false",
+            help="do not log requests",
+        )
+        parser.add_argument(
+            "--single-process",
+            action="store_true",
+            help="serve in this process (the only mode so far)",
+        )
         self.parser = parser
 
     def run(self, argv: list[str] | None = None) -> None:
@@ -72,12 +95,16 @@ class SanicCLI:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
             if exc.name and module_name.startswith(exc.name):
-                self.parser.error(f"cannot load {target!r}: no module named {exc.name!r}")
+                self.parser.error(
+                    f"cannot load {target!r}: no module named {exc.name!r}"
+                )
             raise
         attribute = attribute or "app"
         obj = getattr(module, attribute, None)
         if obj is None:
-            self.parser.error(f"cannot load {target!r}: {module_name} has no {attribute!r}")
+            self.parser.error(
+                f"cannot load {target!r}: {module_name} has no {attribute!r}"
+            )
         if factory or (callable(obj) and not isinstance(obj, Sanic)):
             obj = obj()
         if not isinstance(obj, Sanic):

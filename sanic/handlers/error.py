@@ -16,7 +16,9 @@ class ErrorHandler:
     """
 
     def __init__(self, base: type[BaseRenderer] = TextRenderer) -> None:
-        self.cached_handlers: dict[tuple[type[BaseException], str | None], Callable | None] = {}
+        self.cached_handlers: dict[
+            tuple[type[BaseException], str | None], Callable | None
+        ] = {}
         self.handlers: dict[tuple[type[BaseException], str | None], Callable] = {}
         self.debug = False
         self.base = base
@@ -83,7 +85,9 @@ class ErrorHandler:
         fallback = "auto"
         if app is not None:
             fallback = app.config.FALLBACK_ERROR_FORMAT
-        return exception_response(request, exception, debug, base=self.base, fallback=fallback)
+        return exception_response(
+            request, exception, debug, base=self.base, fallback=fallback
+        )
 
     @staticmethod
     def log(request: Any, exception: BaseException) -> None:

@@ -85,7 +85,7 @@ def encode_head(
 
 
 def encode_response(
-    response: Any, *, keep_alive: bool, head_only: bool = False, http10: bool = False
+    response: Any, keep_alive: bool, head_only: bool = False, http10: bool = False
 ) -> bytes:
     """A complete response: head and body, ready for one ``transport.write``."""
     body = response.body
@@ -95,7 +95,9 @@ def encode_response(
     if response._headers is None and response._cookies is None and not http10:
         # Fast path: nothing but status, type and length.
         if not has_message_body(status):
-            return status_line(status) + (b"\r\n" if keep_alive else b"connection: close\r\n\r\n")
+            return status_line(status) + (
+                b"\r\n" if keep_alive else b"connection: close\r\n\r\n"
+            )
         content_type = response.content_type
         head = b"%scontent-length: %d\r\n%s%s" % (
             status_line(status),

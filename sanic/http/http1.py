@@ -12,8 +12,12 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from httptools import HttpParserCallbackError, HttpParserError, HttpParserUpgrade
-from httptools import HttpRequestParser
+from httptools import (
+    HttpParserCallbackError,
+    HttpParserError,
+    HttpParserUpgrade,
+    HttpRequestParser,
+)
 
 from sanic.exceptions import (
     BadRequest,
@@ -66,6 +70,9 @@ class Http:
         "buffer_size",
         "request_class",
         "router",
+        "conn_info",
+        "_router_get",
+        "_has_hosts",
         "__weakref__",
     )
 
@@ -79,6 +86,9 @@ class Http:
         self.buffer_size: int = config.REQUEST_BUFFER_SIZE
         self.request_class = app.request_class
         self.router = app.router
+        self.conn_info = protocol.conn_info
+        self._router_get = app.router.get
+        self._has_hosts = bool(getattr(app.router, "has_hosts", False))
         self.parser = HttpRequestParser(self)
         self.stage = Stage.IDLE
         self.request: Request | None = None  # the request being handled
@@ -167,12 +177,22 @@ class Http:
             self.app,
         )
         request.stream = self
-        request.conn_info = self.protocol.conn_info
+        request.conn_info = self.conn_info
         request._keep_alive = parser.should_keep_alive()
         self._parsing = request
-        self.app._route_request(request)
+        try:
+            host = request.headers.getone("host", None) if self._has_hosts else None
+            route, _handler, params = self._router_get(request._path, method, host)
+        except SanicException as exc:
+            request._route_error = exc
+            route = None
+        else:
+            request.route = route
+            request.match_info = params
         expect = self._expect
-        if expect is not None and (self._content_length > 0 or self._content_length < 0):
+        if expect is not None and (
+            self._content_length > 0 or self._content_length < 0
+        ):
             if expect.lower() == b"100-continue":
                 if self._content_length != 0 and request._route_error is None:
                     self.protocol.write(_CONTINUE)
@@ -181,7 +201,6 @@ class Http:
                     f"Unknown Expect: {expect.decode('latin-1')}"
                 )
                 request._keep_alive = False
-        route = request.route
         if route is not None and route.extra.stream and request._route_error is None:
             request._init_body_stream()
             self._dispatch(request)
@@ -316,12 +335,11 @@ class Http:
         self.protocol.write(
             encode_response(
                 response,
-                keep_alive=request._keep_alive,
-                head_only=request.method == "HEAD",
-                http10=request.version == "1.0",
+                request._keep_alive,
+                request.method == "HEAD",
+                request.version == "1.0",
             )
         )
-        self.stage = Stage.IDLE
         self._finish()
 
     async def send(self, data: bytes | None, end_stream: bool | None = None) -> None:

@@ -46,6 +46,7 @@ sanic_type = TypeVar("sanic_type")
 ctx_type = TypeVar("ctx_type")
 
 _current: ContextVar[Request] = ContextVar("request")
+_NO_PARAMS: dict[str, Any] = {}
 
 
 def _decode(value: bytes) -> str:
@@ -55,14 +56,12 @@ def _decode(value: bytes) -> str:
 class Request(Generic[sanic_type, ctx_type]):
     """An HTTP request, as the handler sees it."""
 
+    # Hot attributes live in slots and are set per request; the rest are class
+    # defaults, shadowed per instance only when a request actually uses them.
     __slots__ = (
+        "__dict__",
         "__weakref__",
-        "_body_queue",
-        "_body_waiter",
-        "_cookies",
-        "_ctx",
         "_headers",
-        "_id",
         "_keep_alive",
         "_path",
         "_query",
@@ -70,27 +69,32 @@ class Request(Generic[sanic_type, ctx_type]):
         "app",
         "body",
         "conn_info",
-        "head",
         "match_info",
         "method",
-        "parsed_accept",
-        "parsed_args",
-        "parsed_credentials",
-        "parsed_files",
-        "parsed_form",
-        "parsed_forwarded",
-        "parsed_json",
-        "parsed_not_grouped_args",
         "raw_url",
-        "responded",
         "route",
         "stream",
-        "stream_id",
         "transport",
         "version",
     )
 
     _loads: Any = None
+    _body_queue: deque | None = None
+    _body_waiter: Any = None
+    _ctx: Any = None
+    _id: Any = None
+    _cookies: Any = None
+    head: bytes = b""
+    stream_id: int = 0
+    responded: bool = False
+    parsed_accept: AcceptList | None = None
+    parsed_args: dict[tuple, RequestParameters] | None = None
+    parsed_not_grouped_args: dict[tuple, list] | None = None
+    parsed_credentials: Credentials | None = None
+    parsed_files: RequestParameters | None = None
+    parsed_form: RequestParameters | None = None
+    parsed_forwarded: dict | None = None
+    parsed_json: Any = None
 
     def __init__(
         self,
@@ -109,29 +113,17 @@ class Request(Generic[sanic_type, ctx_type]):
         self.method = method
         self.transport = transport
         self.app = app
-        self.head = head
-        self.stream_id = stream_id
+        if head:
+            self.head = head
+        if stream_id:
+            self.stream_id = stream_id
         self.body = b""
         self.stream: Any = None
         self.conn_info: Any = None
         self.route: Any = None
-        self.match_info: dict[str, Any] = {}
-        self.responded = False
+        self.match_info: dict[str, Any] = _NO_PARAMS
         self._route_error: Exception | None = None
         self._keep_alive = True
-        self._body_queue: deque | None = None
-        self._body_waiter: Any = None
-        self._ctx: Any = None
-        self._id: Any = None
-        self._cookies: Any = None
-        self.parsed_accept: AcceptList | None = None
-        self.parsed_args: dict[tuple, RequestParameters] | None = None
-        self.parsed_not_grouped_args: dict[tuple, list] | None = None
-        self.parsed_credentials: Credentials | None = None
-        self.parsed_files: RequestParameters | None = None
-        self.parsed_form: RequestParameters | None = None
-        self.parsed_forwarded: dict | None = None
-        self.parsed_json: Any = None
         if url_bytes[:1] == b"/":
             path, sep, query = url_bytes.partition(b"?")
             if b"#" in query or (not sep and b"#" in path):
@@ -249,7 +241,9 @@ class Request(Generic[sanic_type, ctx_type]):
                         )
                     )
                 except ValueError as exc:
-                    raise BadRequest(f"Bad Request: invalid query string ({exc})") from None
+                    raise BadRequest(
+                        f"Bad Request: invalid query string ({exc})"
+                    ) from None
             self.parsed_args[key] = args
         return args
 
@@ -279,7 +273,9 @@ class Request(Generic[sanic_type, ctx_type]):
                         errors=errors,
                     )
                 except ValueError as exc:
-                    raise BadRequest(f"Bad Request: invalid query string ({exc})") from None
+                    raise BadRequest(
+                        f"Bad Request: invalid query string ({exc})"
+                    ) from None
             self.parsed_not_grouped_args[key] = pairs
         return pairs
 
@@ -520,7 +516,9 @@ class Request(Generic[sanic_type, ctx_type]):
 
     @property
     def url(self) -> str:
-        return urlunparse((self.scheme, self.host, self.path, None, self.query_string, None))
+        return urlunparse(
+            (self.scheme, self.host, self.path, None, self.query_string, None)
+        )
 
     # ---- responding ------------------------------------------------------------
 
@@ -538,7 +536,9 @@ class Request(Generic[sanic_type, ctx_type]):
         if self.responded:
             raise ServerError("Second respond call is not allowed.")
         if response is None:
-            response = HTTPResponse(status=status, headers=headers, content_type=content_type)
+            response = HTTPResponse(
+                status=status, headers=headers, content_type=content_type
+            )
         response = await self.app._run_response_middleware(self, response)
         self.responded = True
         return self.stream.respond(response)

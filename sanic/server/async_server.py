@@ -23,7 +23,7 @@ class AsyncioServer:
         self.connections = connections
         self.loop = loop
         self.serve_coro = serve_coro
-        self.server: asyncio.AbstractServer | None = None
+        self.server: Any = None  # asyncio.Server or uvloop.Server
 
     @property
     def init(self) -> bool:

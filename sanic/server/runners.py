@@ -23,13 +23,17 @@ def bind_socket(host: str, port: int, *, backlog: int = 100) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise OSError(exc.errno, f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        raise OSError(
+            exc.errno, f"cannot listen on {host}:{port}: {exc.strerror}"
+        ) from None
     sock.listen(backlog)
     sock.setblocking(False)
     return sock
 
 
-def bind_unix_socket(path: str, *, mode: int = 0o666, backlog: int = 100) -> socket.socket:
+def bind_unix_socket(
+    path: str, *, mode: int = 0o666, backlog: int = 100
+) -> socket.socket:
     if os.path.exists(path):
         os.unlink(path)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -68,13 +72,21 @@ def make_server_coro(
     kwargs.setdefault("start_serving", False)
     if sock is None:
         if unix:
-            sock = bind_unix_socket(unix, mode=app.config.get("UNIX_MODE", 0o666), backlog=backlog)
+            sock = bind_unix_socket(
+                unix, mode=app.config.get("UNIX_MODE", 0o666), backlog=backlog
+            )
         else:
-            sock = bind_socket(host or "127.0.0.1", 8000 if port is None else port, backlog=backlog)
+            sock = bind_socket(
+                host or "127.0.0.1", 8000 if port is None else port, backlog=backlog
+            )
     if sock.family == getattr(socket, "AF_UNIX", None):
-        coro = loop.create_unix_server(factory, sock=sock, ssl=ssl, backlog=backlog, **kwargs)
+        coro = loop.create_unix_server(
+            factory, sock=sock, ssl=ssl, backlog=backlog, **kwargs
+        )
     else:
-        coro = loop.create_server(factory, sock=sock, ssl=ssl, backlog=backlog, **kwargs)
+        coro = loop.create_server(
+            factory, sock=sock, ssl=ssl, backlog=backlog, **kwargs
+        )
     return coro, connections
 
 

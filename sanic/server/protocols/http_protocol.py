@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from contextvars import Context, copy_context
 from typing import Any
 
 from sanic.exceptions import RequestTimeout, ServiceUnavailable
@@ -12,17 +13,45 @@ from sanic.http import Http, Stage
 from sanic.log import access_logger
 from sanic.server.protocols.base_protocol import SanicProtocol
 
-if sys.version_info >= (3, 12):
+if sys.version_info >= (3, 11):  # create_task(context=) arrived in 3.11
+    try:  # C-accelerated, long-standing, but private: without them, one task per request
+        from asyncio.tasks import _enter_task, _leave_task
+    except ImportError:  # pragma: no cover
+        _enter_task = _leave_task = None  # type: ignore[assignment]
+else:  # pragma: no cover - Python 3.10
+    _enter_task = _leave_task = None  # type: ignore[assignment]
 
-    def _start_task(loop: asyncio.AbstractEventLoop, coro: Any) -> asyncio.Task:
-        # Eager start: a handler that never suspends finishes right here,
-        # without a trip through the event loop.
-        return asyncio.Task(coro, loop=loop, eager_start=True)
 
-else:
+class _Resume:
+    """Hands a handler that suspended during its synchronous start to a Task.
 
-    def _start_task(loop: asyncio.AbstractEventLoop, coro: Any) -> asyncio.Task:
-        return loop.create_task(coro)
+    The coroutine has already yielded ``first`` (the future it waits on). The
+    Task now waits on that future and drives the rest of the coroutine,
+    forwarding cancellation into it.
+    """
+
+    __slots__ = ("coro", "first")
+
+    def __init__(self, coro: Any, first: Any) -> None:
+        self.coro = coro
+        self.first = first
+
+    def __await__(self) -> Any:
+        coro = self.coro
+        value = self.first
+        while True:
+            try:
+                yield value
+            except BaseException as exc:  # cancellation and the like go inside
+                try:
+                    value = coro.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+                continue
+            try:
+                value = coro.send(None)
+            except StopIteration as stop:
+                return stop.value
 
 
 class HttpProtocol(SanicProtocol):
@@ -32,6 +61,11 @@ class HttpProtocol(SanicProtocol):
         "http",
         "request_handler",
         "_task",
+        "_waiter",
+        "_handoff",
+        "_context",
+        "_running",
+        "_next",
         "_timer",
         "_timer_deadline",
         "_last_active",
@@ -45,12 +79,19 @@ class HttpProtocol(SanicProtocol):
         "response_timeout",
     )
 
-    def __init__(self, *, loop: asyncio.AbstractEventLoop, app: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *, loop: asyncio.AbstractEventLoop, app: Any, **kwargs: Any
+    ) -> None:
         super().__init__(loop=loop, app=app, **kwargs)
         config = app.config
         self.http: Http | None = None
         self.request_handler = app.handle_request
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task | None = None  # the connection task
+        self._waiter: asyncio.Future | None = None
+        self._handoff: tuple[Any, Any] | None = None
+        self._context: Context | None = None
+        self._running = False  # a handler is in progress
+        self._next: Any = None  # a request that became ready meanwhile
         self._timer: asyncio.TimerHandle | None = None
         self._timer_deadline = 0.0
         self._last_active = 0.0
@@ -68,6 +109,14 @@ class HttpProtocol(SanicProtocol):
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
         self.http = Http(self)
+        if _enter_task is not None:
+            # Handlers run in this context whether they start here or in the task.
+            self._context = copy_context()
+            self._task = self.loop.create_task(
+                self._connection_task(), context=self._context
+            )
+        else:
+            self._task = self.loop.create_task(self._connection_task())
         now = self.loop.time()
         self._last_active = self._request_start = now
         self._arm(now + self.request_timeout)
@@ -96,16 +145,80 @@ class HttpProtocol(SanicProtocol):
     # ---- the request cycle -------------------------------------------------------
 
     def dispatch(self, request: Any) -> None:
-        """Run the handler for a fully routed request."""
-        now = self._handler_start = self.loop.time()
+        """Run the handler for a routed request.
+
+        The handler starts right here, with the connection task as the current
+        task; most handlers finish without suspending and cost no trip through
+        the event loop. One that suspends is handed to the connection task.
+        """
+        now = self._handler_start = self._last_active
         if now + self.response_timeout < self._timer_deadline:
             self._arm(now + self.response_timeout)
-        task = _start_task(self.loop, self.request_handler(request))
-        if not task.done():
-            self._task = task
+        if self._running:
+            # Called while a handler finishes (pipelining): run it after that one.
+            self._next = request
+            return
+        task = self._task
+        if task is None or task.done():
+            return  # the connection is going away
+        loop = self.loop
+        while request is not None:
+            coro = self.request_handler(request)
+            self._running = True
+            if _enter_task is None:
+                self._hand_off(task, coro, None)
+                return
+            try:
+                _enter_task(loop, task)
+            except RuntimeError:
+                # Called from inside another task: let the connection task run it.
+                self._hand_off(task, coro, None)
+                return
+            try:
+                first = self._context.run(coro.send, None)  # type: ignore[union-attr]
+            except StopIteration:
+                pass
+            except BaseException:
+                self._running = False
+                raise
+            else:
+                self._hand_off(task, coro, first)
+                return  # still running: the connection task has it now
+            finally:
+                _leave_task(loop, task)
+            self._running = False
+            request, self._next = self._next, None
+
+    def _hand_off(self, task: asyncio.Task, coro: Any, first: Any) -> None:
+        if task.done():
+            coro.close()  # the connection is going away
+            self._running = False
+            return
+        self._handoff = (coro, first)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def _connection_task(self) -> None:
+        """Finishes handlers that suspended, then any requests queued behind them."""
+        loop = self.loop
+        while True:
+            handoff = self._handoff
+            if handoff is None:
+                self._waiter = waiter = loop.create_future()
+                await waiter
+                self._waiter = None
+                handoff = self._handoff
+                if handoff is None:
+                    continue
+            self._handoff = None
+            await _Resume(*handoff)
+            while self._next is not None:
+                request, self._next = self._next, None
+                await self.request_handler(request)
+            self._running = False
 
     def request_finished(self, request: Any, response: Any) -> None:
-        self._task = None
         self._requests_served += 1
         now = self._last_active = self.loop.time()
         if now + self.keep_alive_timeout < self._timer_deadline:
