@@ -25,6 +25,7 @@ from sanic.config import Config
 from sanic.constants import HTTP_METHODS
 from sanic.exceptions import SanicException, ServerError, URLBuildError
 from sanic.handlers import ErrorHandler
+from sanic.helpers import Resumed
 from sanic.http.constants import Stage
 from sanic.listeners import ListenerRegistry
 from sanic.log import LOGGING_CONFIG_DEFAULTS, error_logger
@@ -36,13 +37,17 @@ from sanic.middleware import (
 )
 from sanic.request import Request
 from sanic.request.types import _current
-from sanic.response import BaseHTTPResponse, HTTPResponse, ResponseStream
+from sanic.response import BaseHTTPResponse, HTTPResponse, JSONResponse, ResponseStream
 from sanic.router import Router
 
 config_type = TypeVar("config_type", bound=Config)
 ctx_type = TypeVar("ctx_type")
 
 _VALID_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9_\-]*$")
+
+
+async def _ready(value: Any) -> Any:
+    return value
 
 
 class Sanic(Generic[config_type, ctx_type]):
@@ -102,6 +107,7 @@ class Sanic(Generic[config_type, ctx_type]):
         if dumps is not None:
             BaseHTTPResponse._dumps = dumps  # type: ignore[assignment]
         self._dumps = dumps
+        self._has_stream_routes = False
         self._stop_event: Any = None
         self._server: Any = None
         self._test_client: Any = None
@@ -582,25 +588,71 @@ class Sanic(Generic[config_type, ctx_type]):
                 response = route.handler(request, **request.match_info)
                 if response.__class__ is CoroutineType or isawaitable(response):
                     response = await response
-                if request.responded:
-                    await self._finish_responded(request, response)
-                    return
-            if response.__class__ is not HTTPResponse and not isinstance(
-                response, BaseHTTPResponse
-            ):
-                raise ServerError(
-                    f"Invalid response type {response!r} (need HTTPResponse)"
-                )
-            if self.response_middleware:
-                response = await self._run_response_middleware(request, response)
-            if isinstance(response, ResponseStream):
-                await self._stream(request, response)
-            else:
-                request.stream.write_response(response)
+            await self._deliver(request, response)
         except CancelledError:
             raise
         except Exception as exc:
             await self.handle_exception(request, exc)
+
+    handle_request.has_sync_fast_path = True  # type: ignore[attr-defined]
+
+    def _respond_now(self, request: Request) -> Any:
+        """The request cycle without awaiting anything, when nothing needs to.
+
+        The common case (no middleware, a handler that does not suspend, a plain
+        response) completes here. Otherwise this returns a coroutine that
+        finishes the cycle, for the server to drive.
+        """
+        route = request.route
+        if self.request_middleware or route is None or request._route_error is not None:
+            return self.handle_request(request)
+        _current.set(request)
+        try:
+            response = route.handler(request, **request.match_info)
+            if response.__class__ is CoroutineType:
+                try:
+                    first = response.send(None)
+                except StopIteration as done:
+                    response = done.value
+                else:
+                    return self._after_handler(request, Resumed(response, first))
+            elif isawaitable(response):
+                return self._after_handler(request, response)
+            cls = response.__class__
+            if (
+                (cls is HTTPResponse or cls is JSONResponse)
+                and not request.responded
+                and not self.response_middleware
+            ):
+                request.stream.write_response(response)
+                return None
+            return self._after_handler(request, _ready(response))
+        except Exception as exc:
+            return self.handle_exception(request, exc)
+
+    async def _after_handler(self, request: Request, pending: Any) -> None:
+        try:
+            await self._deliver(request, await pending)
+        except CancelledError:
+            raise
+        except Exception as exc:
+            await self.handle_exception(request, exc)
+
+    async def _deliver(self, request: Request, response: Any) -> None:
+        """Everything after the handler: respond(), middleware, streams, writing."""
+        if request.responded:
+            await self._finish_responded(request, response)
+            return
+        if response.__class__ is not HTTPResponse and not isinstance(
+            response, BaseHTTPResponse
+        ):
+            raise ServerError(f"Invalid response type {response!r} (need HTTPResponse)")
+        if self.response_middleware:
+            response = await self._run_response_middleware(request, response)
+        if isinstance(response, ResponseStream):
+            await self._stream(request, response)
+        else:
+            request.stream.write_response(response)
 
     async def _finish_responded(self, request: Request, returned: Any) -> None:
         """The handler used ``request.respond()``: end what it started."""
@@ -686,6 +738,9 @@ class Sanic(Generic[config_type, ctx_type]):
 
     def finalize(self) -> None:
         self.router.finalize()
+        self._has_stream_routes = any(
+            getattr(route.extra, "stream", False) for route in self.router.routes
+        )
 
     async def _startup(self) -> None:
         self.finalize()

@@ -70,3 +70,36 @@ _default: Any = Default()
 
 def json_content_type(content_type: str | None) -> bool:
     return bool(content_type) and "json" in content_type  # type: ignore[operator]
+
+
+class Resumed:
+    """Awaits the rest of a coroutine that was started by hand.
+
+    Handlers start synchronously (no task, no trip through the loop). One that
+    suspends has already yielded ``first``, the future it waits on; awaiting
+    ``Resumed(coro, first)`` in a task waits on that future and drives the rest
+    of the coroutine, forwarding cancellation into it.
+    """
+
+    __slots__ = ("coro", "first")
+
+    def __init__(self, coro: Any, first: Any) -> None:
+        self.coro = coro
+        self.first = first
+
+    def __await__(self) -> Any:
+        coro = self.coro
+        value = self.first
+        while True:
+            try:
+                yield value
+            except BaseException as exc:  # cancellation and the like go inside
+                try:
+                    value = coro.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+                continue
+            try:
+                value = coro.send(None)
+            except StopIteration as stop:
+                return stop.value

@@ -84,6 +84,25 @@ def encode_head(
     return b"".join(parts)
 
 
+# (status, content type) -> the head up to the content-length value.
+_PREFIXES: dict[tuple[int, str | None], bytes] = {}
+_KEEP_ALIVE_END = b"\r\n\r\n"
+_CLOSE_END = b"\r\nconnection: close\r\n\r\n"
+
+
+def _prefix(status: int, content_type: str | None) -> bytes:
+    key = (status, content_type)
+    prefix = _PREFIXES.get(key)
+    if prefix is None:
+        prefix = status_line(status)
+        if content_type:
+            prefix += b"content-type: " + _content_type_bytes(content_type) + b"\r\n"
+        prefix += b"content-length: "
+        if len(_PREFIXES) < 1024:
+            _PREFIXES[key] = prefix
+    return prefix
+
+
 def encode_response(
     response: Any, keep_alive: bool, head_only: bool = False, http10: bool = False
 ) -> bytes:
@@ -93,21 +112,17 @@ def encode_response(
         body = b""
     status = response.status
     if response._headers is None and response._cookies is None and not http10:
-        # Fast path: nothing but status, type and length.
-        if not has_message_body(status):
+        # The common case: status, type and length only.
+        if status in _NO_BODY_STATUSES:
             return status_line(status) + (
                 b"\r\n" if keep_alive else b"connection: close\r\n\r\n"
             )
-        content_type = response.content_type
-        head = b"%scontent-length: %d\r\n%s%s" % (
-            status_line(status),
+        return b"%s%d%s%s" % (
+            _prefix(status, response.content_type),
             len(body),
-            b"content-type: " + _content_type_bytes(content_type) + b"\r\n"
-            if content_type
-            else b"",
-            b"\r\n" if keep_alive else b"connection: close\r\n\r\n",
+            _KEEP_ALIVE_END if keep_alive else _CLOSE_END,
+            b"" if head_only else body,
         )
-        return head if head_only else head + body
     has_body = has_message_body(status)
     head = encode_head(
         response,
@@ -118,6 +133,11 @@ def encode_response(
     if head_only or not has_body:
         return head
     return head + body
+
+
+_NO_BODY_STATUSES = frozenset(
+    [100, 101, 102, 103, 204, 304] + [code for code in range(100, 200)]
+)
 
 
 def encode_chunk(data: bytes) -> bytes:

@@ -34,11 +34,28 @@ if TYPE_CHECKING:
     from sanic.request import Request
     from sanic.response import BaseHTTPResponse
 
+_IDLE = Stage.IDLE
+_REQUEST = Stage.REQUEST
+_HANDLER = Stage.HANDLER
+_RESPONSE = Stage.RESPONSE
+_FAILED = Stage.FAILED
+
 # Requests parsed ahead of the one being handled before reading pauses.
 MAX_PIPELINED = 16
 # Body chunks queued for a streaming handler before reading pauses.
 MAX_QUEUED_CHUNKS = 8
 _METHODS: dict[bytes, str] = {}
+# Lengths of the header names the connection itself needs: content-length, expect.
+_SPECIAL_NAME_LENGTHS = frozenset({14, 6})
+
+
+def _method_name(method: bytes) -> str:
+    name = method.decode("ascii", "replace")
+    if len(_METHODS) < 64:
+        _METHODS[method] = name
+    return name
+
+
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
@@ -71,8 +88,10 @@ class Http:
         "request_class",
         "router",
         "conn_info",
+        "transport",
         "_router_get",
         "_has_hosts",
+        "_has_stream_routes",
         "__weakref__",
     )
 
@@ -87,10 +106,12 @@ class Http:
         self.request_class = app.request_class
         self.router = app.router
         self.conn_info = protocol.conn_info
+        self.transport = protocol.transport
         self._router_get = app.router.get
         self._has_hosts = bool(getattr(app.router, "has_hosts", False))
+        self._has_stream_routes = app._has_stream_routes
         self.parser = HttpRequestParser(self)
-        self.stage = Stage.IDLE
+        self.stage = _IDLE
         self.request: Request | None = None  # the request being handled
         self.response: BaseHTTPResponse | None = None
         self._parsing: Request | None = None  # the request being read
@@ -105,10 +126,10 @@ class Http:
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
         self._head_size = 0
-        self._body_parts: list[bytes] | None = None
-        self._body_size = 0
         self._content_length = -1
         self._expect: bytes | None = None
+        self._body_parts: list[bytes] | None = None
+        self._body_size = 0
 
     # ---- bytes in -------------------------------------------------------------
 
@@ -133,77 +154,87 @@ class Http:
             message = str(exc) or "malformed request"
             self._fail(BadRequest(f"Bad Request: {message}"))
 
-    def on_message_begin(self) -> None:
-        self._reset_parse_state()
-        if self.stage is Stage.IDLE:
-            self.stage = Stage.REQUEST
+    # Parser callbacks. There is no on_message_begin: the head state is reset as
+    # soon as a head is complete, and the body state when the message is.
 
     def on_url(self, url: bytes) -> None:
-        self._url += url
-        self._head_size += len(url)
-        if self._head_size > self.header_max_size:
+        if self._url:  # the URL arrived in pieces
+            url = self._url + url
+        elif self.stage is _IDLE:
+            self.stage = _REQUEST
+        self._url = url
+        self._head_size = len(url)
+        if len(url) > self.header_max_size:
             raise _HeadTooLarge("Request header exceeds the size limit")
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._headers.append((name, value))
-        self._head_size += len(name) + len(value) + 4
+        self._head_size += len(name) + len(value)
         if self._head_size > self.header_max_size:
             raise _HeadTooLarge("Request header exceeds the size limit")
-        n = len(name)
-        if n == 14 and name.lower() == b"content-length":
+        if len(name) in _SPECIAL_NAME_LENGTHS:
+            self._special_header(name.lower(), value)
+
+    def _special_header(self, name: bytes, value: bytes) -> None:
+        if name == b"content-length":
             try:
                 self._content_length = int(value)
             except ValueError:
                 raise BadRequest("Bad Request: invalid Content-Length") from None
             if self._content_length > self.request_max_size:
                 raise PayloadTooLarge("Request body exceeds the size limit")
-        elif n == 6 and name.lower() == b"expect":
+        elif name == b"expect":
             self._expect = value
 
     def on_headers_complete(self) -> None:
         parser = self.parser
-        method_b = parser.get_method()
-        method = _METHODS.get(method_b)
-        if method is None:
-            method = method_b.decode("ascii", "replace")
-            if len(_METHODS) < 64:
-                _METHODS[method_b] = method
+        method = _METHODS.get(parser.get_method()) or _method_name(parser.get_method())
         request = self.request_class(
             self._url,
             self._headers,
             parser.get_http_version(),
             method,
-            self.protocol.transport,
+            self.transport,
             self.app,
         )
         request.stream = self
         request.conn_info = self.conn_info
-        request._keep_alive = parser.should_keep_alive()
+        if not parser.should_keep_alive():
+            request._keep_alive = False
         self._parsing = request
+        # The head is consumed: ready for the next one.
+        self._url = b""
+        self._headers = []
         try:
-            host = request.headers.getone("host", None) if self._has_hosts else None
-            route, _handler, params = self._router_get(request._path, method, host)
+            route, _handler, request.match_info = self._router_get(
+                request._path,
+                method,
+                request.headers.getone("host", None) if self._has_hosts else None,
+            )
         except SanicException as exc:
             request._route_error = exc
-            route = None
-        else:
-            request.route = route
-            request.match_info = params
+            return
+        request.route = route
+        if self._expect is not None:
+            self._check_expect(request)
+        if self._has_stream_routes and route.extra.stream:
+            if request._route_error is None:
+                request._init_body_stream()
+                self._dispatch(request)
+
+    def _check_expect(self, request: Request) -> None:
         expect = self._expect
-        if expect is not None and (
-            self._content_length > 0 or self._content_length < 0
-        ):
-            if expect.lower() == b"100-continue":
-                if self._content_length != 0 and request._route_error is None:
-                    self.protocol.write(_CONTINUE)
-            else:
-                request._route_error = ExpectationFailed(
-                    f"Unknown Expect: {expect.decode('latin-1')}"
-                )
-                request._keep_alive = False
-        if route is not None and route.extra.stream and request._route_error is None:
-            request._init_body_stream()
-            self._dispatch(request)
+        self._expect = None
+        if self._content_length == 0 or expect is None:
+            return
+        if expect.lower() == b"100-continue":
+            if request._route_error is None:
+                self.protocol.write(_CONTINUE)
+        else:
+            request._route_error = ExpectationFailed(
+                f"Unknown Expect: {expect.decode('latin-1')}"
+            )
+            request._keep_alive = False
 
     def on_body(self, body: bytes) -> None:
         request = self._parsing
@@ -227,16 +258,24 @@ class Http:
 
     def on_message_complete(self) -> None:
         request = self._parsing
-        self._parsing = None
         if request is None:
             return
+        self._parsing = None
+        self._content_length = -1
         if request._body_queue is not None:
             request._feed_body(None)
             return
         parts = self._body_parts
-        if parts:
+        if parts is not None:
             request.body = parts[0] if len(parts) == 1 else b"".join(parts)
-        self._dispatch(request)
+            self._body_parts = None
+            self._body_size = 0
+        if self.request is None and not self._pending:
+            self.request = request
+            self.stage = _HANDLER
+            self.protocol.dispatch(request)
+        else:
+            self._dispatch(request)
 
     # ---- dispatch and pipelining ---------------------------------------------
 
@@ -250,31 +289,27 @@ class Http:
 
     def _start(self, request: Request) -> None:
         self.request = request
-        self.response = None
-        self._head_sent = False
-        self._chunked = False
-        self.stage = Stage.HANDLER
+        self.stage = _HANDLER
         self.protocol.dispatch(request)
 
-    def _finish(self) -> None:
-        """The current request has been answered in full."""
-        request = self.request
-        response = self.response
+    def _finish(self, request: Request, response: Any) -> None:
+        """``request`` has been answered in full with ``response``."""
         self.request = None
         self.response = None
+        if self._head_sent:
+            self._head_sent = self._chunked = False
         self.protocol.request_finished(request, response)
-        if request is not None and not request._keep_alive:
-            self.stage = Stage.FAILED
+        if not request._keep_alive:
+            self.stage = _FAILED
             self.protocol.close()
-            return
-        if self._pending:
+        elif self._pending:
             if len(self._pending) == MAX_PIPELINED:
                 self.protocol.resume_reading()
             self._start(self._pending.popleft())
         elif self._failed is not None:
             self._send_failure()
         else:
-            self.stage = Stage.IDLE if self._parsing is None else Stage.REQUEST
+            self.stage = _IDLE if self._parsing is None else _REQUEST
 
     def _stop_reading(self) -> None:
         self._closed_input = True
@@ -306,7 +341,7 @@ class Http:
     def _send_failure(self) -> None:
         error = self._failed or BadRequest("Bad Request")
         self._failed = None
-        self.stage = Stage.FAILED
+        self.stage = _FAILED
         body = f"{error.status_code} — {error.message}\n".encode()
         head = encode_head(
             _PlainError(error.status_code),
@@ -331,16 +366,15 @@ class Http:
         request = self.request
         if request is None:
             return
-        self.response = response
-        self.protocol.write(
-            encode_response(
-                response,
-                request._keep_alive,
-                request.method == "HEAD",
-                request.version == "1.0",
-            )
+        data = encode_response(
+            response,
+            request._keep_alive,
+            request.method == "HEAD",
+            request.version == "1.0",
         )
-        self._finish()
+        if not self.protocol._closing:
+            self.transport.write(data)
+        self._finish(request, response)
 
     async def send(self, data: bytes | None, end_stream: bool | None = None) -> None:
         """Send (part of) the response body; the head goes with the first call."""
@@ -361,19 +395,19 @@ class Http:
                 self.protocol.write(
                     encode_response(
                         response,
-                        keep_alive=request._keep_alive,
-                        head_only=head_only,
-                        http10=request.version == "1.0",
+                        request._keep_alive,
+                        head_only,
+                        request.version == "1.0",
                     )
                 )
-                self._finish()
+                self._finish(request, response)
                 return
             http10 = request.version == "1.0"
             if http10:
                 # No chunked encoding in HTTP/1.0: the end of the body is the close.
                 request._keep_alive = False
             self._chunked = not http10
-            self.stage = Stage.RESPONSE
+            self.stage = _RESPONSE
             head = encode_head(
                 response,
                 keep_alive=request._keep_alive,
@@ -393,7 +427,7 @@ class Http:
             if self._chunked and not head_only:
                 self.protocol.write(CHUNKED_END)
             response.stream = None
-            self._finish()
+            self._finish(request, response)
             return
         await self.protocol.drain()
 

@@ -46,7 +46,6 @@ sanic_type = TypeVar("sanic_type")
 ctx_type = TypeVar("ctx_type")
 
 _current: ContextVar[Request] = ContextVar("request")
-_NO_PARAMS: dict[str, Any] = {}
 
 
 def _decode(value: bytes) -> str:
@@ -56,34 +55,22 @@ def _decode(value: bytes) -> str:
 class Request(Generic[sanic_type, ctx_type]):
     """An HTTP request, as the handler sees it."""
 
-    # Hot attributes live in slots and are set per request; the rest are class
-    # defaults, shadowed per instance only when a request actually uses them.
-    __slots__ = (
-        "__dict__",
-        "__weakref__",
-        "_headers",
-        "_keep_alive",
-        "_path",
-        "_query",
-        "_route_error",
-        "app",
-        "body",
-        "conn_info",
-        "match_info",
-        "method",
-        "raw_url",
-        "route",
-        "stream",
-        "transport",
-        "version",
-    )
-
+    # A plain class (no __slots__): instance attributes are stored inline, and
+    # everything a request may never use is a class default, set per instance
+    # only when a request actually uses it.
     _loads: Any = None
     _body_queue: deque | None = None
     _body_waiter: Any = None
     _ctx: Any = None
     _id: Any = None
     _cookies: Any = None
+    _route_error: Exception | None = None
+    _keep_alive = True
+    body = b""
+    stream: Any = None
+    conn_info: Any = None
+    route: Any = None
+    match_info: dict[str, Any] = {}
     head: bytes = b""
     stream_id: int = 0
     responded: bool = False
@@ -117,21 +104,12 @@ class Request(Generic[sanic_type, ctx_type]):
             self.head = head
         if stream_id:
             self.stream_id = stream_id
-        self.body = b""
-        self.stream: Any = None
-        self.conn_info: Any = None
-        self.route: Any = None
-        self.match_info: dict[str, Any] = _NO_PARAMS
-        self._route_error: Exception | None = None
-        self._keep_alive = True
-        if url_bytes[:1] == b"/":
-            path, sep, query = url_bytes.partition(b"?")
-            if b"#" in query or (not sep and b"#" in path):
-                path, _, query = self._parse_url(url_bytes)
-        else:
+        if url_bytes[:1] != b"/" or b"#" in url_bytes:
             path, _, query = self._parse_url(url_bytes)
+        else:
+            path, _, query = url_bytes.partition(b"?")
         try:
-            self._path = path.decode("utf-8")
+            self._path = path.decode()
         except UnicodeDecodeError:
             raise BadURL("Bad Request: the URL path is not valid UTF-8") from None
         self._query = query

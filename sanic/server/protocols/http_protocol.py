@@ -9,6 +9,7 @@ from contextvars import Context, copy_context
 from typing import Any
 
 from sanic.exceptions import RequestTimeout, ServiceUnavailable
+from sanic.helpers import Resumed
 from sanic.http import Http, Stage
 from sanic.log import access_logger
 from sanic.server.protocols.base_protocol import SanicProtocol
@@ -22,36 +23,7 @@ else:  # pragma: no cover - Python 3.10
     _enter_task = _leave_task = None  # type: ignore[assignment]
 
 
-class _Resume:
-    """Hands a handler that suspended during its synchronous start to a Task.
-
-    The coroutine has already yielded ``first`` (the future it waits on). The
-    Task now waits on that future and drives the rest of the coroutine,
-    forwarding cancellation into it.
-    """
-
-    __slots__ = ("coro", "first")
-
-    def __init__(self, coro: Any, first: Any) -> None:
-        self.coro = coro
-        self.first = first
-
-    def __await__(self) -> Any:
-        coro = self.coro
-        value = self.first
-        while True:
-            try:
-                yield value
-            except BaseException as exc:  # cancellation and the like go inside
-                try:
-                    value = coro.throw(exc)
-                except StopIteration as stop:
-                    return stop.value
-                continue
-            try:
-                value = coro.send(None)
-            except StopIteration as stop:
-                return stop.value
+_IDLE = Stage.IDLE
 
 
 class HttpProtocol(SanicProtocol):
@@ -60,6 +32,7 @@ class HttpProtocol(SanicProtocol):
     __slots__ = (
         "http",
         "request_handler",
+        "_respond_now",
         "_task",
         "_waiter",
         "_handoff",
@@ -86,6 +59,9 @@ class HttpProtocol(SanicProtocol):
         config = app.config
         self.http: Http | None = None
         self.request_handler = app.handle_request
+        # The synchronous fast path, unless the app overrides handle_request.
+        fast = getattr(type(app).handle_request, "has_sync_fast_path", False)
+        self._respond_now = app._respond_now if fast and _enter_task else None
         self._task: asyncio.Task | None = None  # the connection task
         self._waiter: asyncio.Future | None = None
         self._handoff: tuple[Any, Any] | None = None
@@ -125,7 +101,7 @@ class HttpProtocol(SanicProtocol):
         http = self.http
         now = self.loop.time()
         self._last_active = now
-        if http.stage is Stage.IDLE:  # type: ignore[union-attr]
+        if http.stage is _IDLE:  # type: ignore[union-attr]
             self._request_start = now
             if now + self.request_timeout < self._timer_deadline:
                 self._arm(now + self.request_timeout)
@@ -151,7 +127,7 @@ class HttpProtocol(SanicProtocol):
         task; most handlers finish without suspending and cost no trip through
         the event loop. One that suspends is handed to the connection task.
         """
-        now = self._handler_start = self._last_active
+        self._handler_start = now = self._last_active
         if now + self.response_timeout < self._timer_deadline:
             self._arm(now + self.response_timeout)
         if self._running:
@@ -161,33 +137,40 @@ class HttpProtocol(SanicProtocol):
         task = self._task
         if task is None or task.done():
             return  # the connection is going away
-        loop = self.loop
-        while request is not None:
-            coro = self.request_handler(request)
+        respond_now = self._respond_now
+        if respond_now is None:
             self._running = True
-            if _enter_task is None:
-                self._hand_off(task, coro, None)
-                return
+            self._hand_off(task, self.request_handler(request), None)
+            return
+        loop = self.loop
+        run = self._context.run  # type: ignore[union-attr]
+        while request is not None:
+            self._running = True
             try:
                 _enter_task(loop, task)
             except RuntimeError:
                 # Called from inside another task: let the connection task run it.
-                self._hand_off(task, coro, None)
+                self._hand_off(task, self.request_handler(request), None)
                 return
             try:
-                first = self._context.run(coro.send, None)  # type: ignore[union-attr]
-            except StopIteration:
-                pass
+                coro = run(respond_now, request)
+                if coro is not None:
+                    try:
+                        first = run(coro.send, None)
+                    except StopIteration:
+                        pass
+                    else:
+                        self._hand_off(task, coro, first)
+                        return  # still running: the connection task has it now
             except BaseException:
                 self._running = False
                 raise
-            else:
-                self._hand_off(task, coro, first)
-                return  # still running: the connection task has it now
             finally:
                 _leave_task(loop, task)
             self._running = False
-            request, self._next = self._next, None
+            request = self._next
+            if request is not None:
+                self._next = None
 
     def _hand_off(self, task: asyncio.Task, coro: Any, first: Any) -> None:
         if task.done():
@@ -212,7 +195,7 @@ class HttpProtocol(SanicProtocol):
                 if handoff is None:
                     continue
             self._handoff = None
-            await _Resume(*handoff)
+            await Resumed(*handoff)
             while self._next is not None:
                 request, self._next = self._next, None
                 await self.request_handler(request)
