@@ -4,13 +4,11 @@ for curl. Production pages never show a traceback; debug pages do."""
 from __future__ import annotations
 
 import html
-import sys
 import traceback
 from typing import Any
 
 from sanic.exceptions import SanicException
 from sanic.helpers import STATUS_CODES
-from sanic.log import deprecation  # noqa: F401  (re-exported for extensions)
 
 FALLBACK_TEXT = (
     "The server encountered an internal error and cannot complete your request."
@@ -267,7 +265,3 @@ def exception_response(
         chosen = guess_format(request, fallback)
         renderer = RENDERERS_BY_NAME.get(chosen, base)
     return renderer(request, exception, debug).render()
-
-
-def _current_exception_text() -> str:  # pragma: no cover - debugging aid
-    return "".join(traceback.format_exception(*sys.exc_info()))

@@ -27,6 +27,10 @@ __all__ = ("Route", "RouteGroup", "Router")
 ResolveResult = tuple[Route, Callable[..., Any], dict[str, Any]]
 
 
+# Dynamic paths remembered after resolution (Sanic's router caches 1024 too).
+ROUTE_CACHE_SIZE = 1024
+
+
 class Router:
     """Routes requests to handlers by path, method and Host header."""
 
@@ -51,6 +55,8 @@ class Router:
         self._static: dict[str, dict[str, Route]] = {}
         self._static_hosts: dict[str, Endpoint] = {}
         self._tree: Tree | None = None
+        # path -> method -> (route, params) for dynamic paths seen recently.
+        self._cache: dict[str, dict[str, tuple[Route, dict[str, Any]]]] = {}
         self._dirty = True
 
     def register_pattern(
@@ -256,6 +262,7 @@ class Router:
         if dynamic:
             tree.compile()
         self._tree = tree if dynamic else None
+        self._cache = {}
         self._dirty = False
 
     # ---- resolution ---------------------------------------------------------
@@ -269,6 +276,12 @@ class Router:
             route = methods.get(method)
             if route is not None:
                 return route, route.handler, {}
+        cached = self._cache.get(path)
+        if cached is not None:
+            hit = cached.get(method)
+            if hit is not None:
+                route, params = hit
+                return route, route.handler, params.copy()
         return self._resolve(path, method, host)
 
     def _resolve(self, path: str, method: str, host: str | None) -> ResolveResult:
@@ -285,8 +298,18 @@ class Router:
             found = tree.quick_match(path, method, hosts)
             if found is not None:
                 route, values = found
-                return route, route.handler, route.make_params(values)
+                params = route.make_params(values)
+                if not self.has_hosts:
+                    self._remember(path, method, route, params)
+                return route, route.handler, params.copy()
         return self._search(path, method, hosts)
+
+    def _remember(self, path: str, method: str, route: Route, params: dict) -> None:
+        """Cache a dynamic match; bounded, so hostile unique paths cost only a clear."""
+        cache = self._cache
+        if len(cache) >= ROUTE_CACHE_SIZE:
+            cache.clear()
+        cache.setdefault(path, {})[method] = (route, params)
 
     def _search(self, path: str, method: str, hosts: HostKeys | None) -> ResolveResult:
         """The full search: canonical encoding, backtracking, then 404 or 405."""

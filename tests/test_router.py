@@ -729,3 +729,38 @@ def test_dynamic_lookup_cost_does_not_grow_with_the_route_count(sized_routers):
     assert resolve(large, "/d/2500/1/x")[1] == {"x": 1, "y": "x"}
     slow = _best_time(large, "/d/2500/1/x", 500)
     assert slow < 3 * _best_time(small, "/d/2/1/x", 500)
+
+
+def test_dynamic_resolution_cache_returns_fresh_params_each_time():
+    router = Router()
+    router.add("/user/<uid:int>", ["GET"], lambda r, uid: None, name="user")
+    router.finalize()
+    _, _, first = router.get("/user/5", "GET")
+    first["uid"] = "mutated"
+    _, _, second = router.get("/user/5", "GET")
+    assert second == {"uid": 5}
+
+
+def test_dynamic_resolution_cache_is_bounded_and_reset_on_change():
+    from sanic.router import ROUTE_CACHE_SIZE
+
+    router = Router()
+    router.add("/item/<n:int>", ["GET"], lambda r, n: None, name="item")
+    router.finalize()
+    for n in range(ROUTE_CACHE_SIZE * 3):
+        router.get(f"/item/{n}", "GET")
+    assert len(router._cache) <= ROUTE_CACHE_SIZE
+    router.add("/item/<n:int>/detail", ["GET"], lambda r, n: None, name="detail")
+    route, _, params = router.get("/item/7/detail", "GET")
+    assert route.name == "detail" and params == {"n": 7}
+    assert router.get("/item/7", "GET")[2] == {"n": 7}
+
+
+def test_dynamic_resolution_cache_respects_methods():
+    router = Router()
+    router.add("/thing/<n:int>", ["GET"], lambda r, n: None, name="get_thing")
+    router.add("/thing/<n:int>", ["POST"], lambda r, n: None, name="post_thing")
+    router.finalize()
+    assert router.get("/thing/1", "GET")[0].name == "get_thing"
+    assert router.get("/thing/1", "POST")[0].name == "post_thing"
+    assert router.get("/thing/1", "GET")[0].name == "get_thing"
