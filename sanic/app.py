@@ -820,7 +820,7 @@ class Sanic(Generic[config_type, ctx_type]):
         legacy: bool = False,
     ) -> None:
         """Serve the app until it is stopped (Ctrl+C, SIGTERM, or ``app.stop()``)."""
-        from sanic.server.runners import serve_single
+        from sanic.server.runners import serve
 
         if loop is not None:
             raise TypeError(
@@ -841,18 +841,16 @@ class Sanic(Generic[config_type, ctx_type]):
             port=port,
             unix=unix,
         )
-        serve_single(
+        serve(
+            self.state.host,
+            self.state.port,
             self,
-            {
-                "host": self.state.host,
-                "port": self.state.port,
-                "sock": sock,
-                "unix": unix,
-                "ssl": ssl,
-                "protocol": protocol,
-                "backlog": backlog,
-                "register_sys_signals": register_sys_signals,
-            },
+            sock=sock,
+            unix=unix,
+            ssl=ssl,
+            protocol=protocol,
+            backlog=backlog,
+            register_sys_signals=register_sys_signals,
         )
 
     async def create_server(

@@ -193,6 +193,28 @@ class Request(Generic[sanic_type, ctx_type]):
     def headers(self, value: Header) -> None:
         self._headers = value
 
+    def _parse_query(
+        self, cache_name: str, parse: Any, key: tuple[bool, bool, str, str]
+    ) -> Any:
+        """Parse the query string once per set of parsing options."""
+        cache = getattr(self, cache_name)
+        if cache is None:
+            cache = {}
+            setattr(self, cache_name, cache)
+        if key not in cache:
+            keep_blank_values, strict_parsing, encoding, errors = key
+            try:
+                cache[key] = parse(
+                    self.query_string,
+                    keep_blank_values=keep_blank_values,
+                    strict_parsing=strict_parsing,
+                    encoding=encoding,
+                    errors=errors,
+                )
+            except ValueError as exc:
+                raise BadRequest(f"Bad Request: invalid query string ({exc})") from None
+        return cache[key]
+
     def get_args(
         self,
         keep_blank_values: bool = False,
@@ -202,28 +224,9 @@ class Request(Generic[sanic_type, ctx_type]):
     ) -> RequestParameters:
         """The query string as a RequestParameters (values are lists)."""
         key = (keep_blank_values, strict_parsing, encoding, errors)
-        if self.parsed_args is None:
-            self.parsed_args = {}
-        args = self.parsed_args.get(key)
-        if args is None:
-            args = RequestParameters()
-            if self._query:
-                try:
-                    args.update(
-                        parse_qs(
-                            self.query_string,
-                            keep_blank_values=keep_blank_values,
-                            strict_parsing=strict_parsing,
-                            encoding=encoding,
-                            errors=errors,
-                        )
-                    )
-                except ValueError as exc:
-                    raise BadRequest(
-                        f"Bad Request: invalid query string ({exc})"
-                    ) from None
-            self.parsed_args[key] = args
-        return args
+        return self._parse_query(
+            "parsed_args", lambda *a, **kw: RequestParameters(parse_qs(*a, **kw)), key
+        )
 
     args = property(get_args)
 
@@ -236,26 +239,7 @@ class Request(Generic[sanic_type, ctx_type]):
     ) -> list[tuple[str, str]]:
         """The query string as an ordered list of (name, value) pairs."""
         key = (keep_blank_values, strict_parsing, encoding, errors)
-        if self.parsed_not_grouped_args is None:
-            self.parsed_not_grouped_args = {}
-        pairs = self.parsed_not_grouped_args.get(key)
-        if pairs is None:
-            pairs = []
-            if self._query:
-                try:
-                    pairs = parse_qsl(
-                        self.query_string,
-                        keep_blank_values=keep_blank_values,
-                        strict_parsing=strict_parsing,
-                        encoding=encoding,
-                        errors=errors,
-                    )
-                except ValueError as exc:
-                    raise BadRequest(
-                        f"Bad Request: invalid query string ({exc})"
-                    ) from None
-            self.parsed_not_grouped_args[key] = pairs
-        return pairs
+        return self._parse_query("parsed_not_grouped_args", parse_qsl, key)
 
     query_args = property(get_query_args)
 
