@@ -266,3 +266,16 @@ def test_header_injection_in_response_is_refused(app):
         (response,) = read_responses(sock, 1)
         assert response.startswith(b"HTTP/1.1 500 ")
         assert b"stolen" not in response.split(b"\r\n\r\n")[0]
+
+
+def test_upgrade_request_to_a_plain_route_is_answered_then_closed(wire_app):
+    with serve_in_thread(wire_app) as port, connect(port) as sock:
+        sock.sendall(
+            b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
+            b"Upgrade: websocket\r\n\r\n"
+        )
+        (response,) = read_responses(sock, 1)
+        assert response.startswith(b"HTTP/1.1 200 OK")
+        assert response.endswith(b"hello")
+        sock.settimeout(2)
+        assert sock.recv(10) == b""  # the server closed it (no keep-alive wait)

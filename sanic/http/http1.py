@@ -1,10 +1,11 @@
 """The HTTP/1.1 side of one connection: httptools in, response bytes out.
 
 `Http` owns the parser state, the limits, pipelining order, and the response
-channel of the request being handled (``request.stream``). It does no IO of its
-own: bytes go out through ``protocol.write``, flow control through
-``protocol.drain`` / ``pause_reading`` / ``resume_reading``, and requests that are
-ready go to ``protocol.dispatch``. That keeps it testable with plain bytes.
+channel of the request being handled (``request.stream``). It knows nothing of
+asyncio: bytes go out through ``transport.write`` (any object with a write
+method), flow control through the protocol's ``drain`` / ``pause_reading`` /
+``resume_reading``, and requests that are ready go to ``protocol.dispatch``.
+That keeps it testable with plain bytes and a recording stand-in.
 """
 
 from __future__ import annotations
@@ -84,9 +85,7 @@ class Http:
         "_chunked",
         "request_max_size",
         "header_max_size",
-        "buffer_size",
         "request_class",
-        "router",
         "conn_info",
         "transport",
         "_router_get",
@@ -102,9 +101,7 @@ class Http:
         config = app.config
         self.request_max_size: int = config.REQUEST_MAX_SIZE
         self.header_max_size: int = config.REQUEST_MAX_HEADER_SIZE
-        self.buffer_size: int = config.REQUEST_BUFFER_SIZE
         self.request_class = app.request_class
-        self.router = app.router
         self.conn_info = protocol.conn_info
         self.transport = protocol.transport
         self._router_get = app.router.get
@@ -120,9 +117,7 @@ class Http:
         self._closed_input = False
         self._head_sent = False
         self._chunked = False
-        self._reset_parse_state()
-
-    def _reset_parse_state(self) -> None:
+        # What is known of the message being read; reset as each part completes.
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
         self._head_size = 0
@@ -143,6 +138,9 @@ class Http:
             # Upgrades (websockets) arrive with their own issue; until then the
             # request is answered normally and the connection closes after it.
             self._stop_reading()
+            if self.request is None and not self._pending:
+                self.stage = _FAILED
+                self.protocol.close()
         except HttpParserCallbackError as exc:
             cause = exc.__context__
             if isinstance(cause, SanicException):
@@ -313,6 +311,8 @@ class Http:
 
     def _stop_reading(self) -> None:
         self._closed_input = True
+        if self.request is not None:
+            self.request._keep_alive = False
         if self._parsing is not None:
             self._parsing._keep_alive = False
         for pending in self._pending:
