@@ -117,8 +117,11 @@ def encode_response(
             return status_line(status) + (
                 b"\r\n" if keep_alive else b"connection: close\r\n\r\n"
             )
+        prefix = _PREFIXES.get((status, response.content_type))
+        if prefix is None:
+            prefix = _prefix(status, response.content_type)
         return b"%s%d%s%s" % (
-            _prefix(status, response.content_type),
+            prefix,
             len(body),
             _KEEP_ALIVE_END if keep_alive else _CLOSE_END,
             b"" if head_only else body,

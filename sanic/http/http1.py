@@ -41,13 +41,19 @@ _HANDLER = Stage.HANDLER
 _RESPONSE = Stage.RESPONSE
 _FAILED = Stage.FAILED
 
+# What happens to the body of the message being read.
+_BUFFER = "buffer"  # kept for request.body
+_STREAM = "stream"  # handed to a stream=True handler as it arrives
+_IGNORE = "ignore"  # dropped: the route does not read bodies
+
 # Requests parsed ahead of the one being handled before reading pauses.
 MAX_PIPELINED = 16
 # Body chunks queued for a streaming handler before reading pauses.
 MAX_QUEUED_CHUNKS = 8
 _METHODS: dict[bytes, str] = {}
-# Lengths of the header names the connection itself needs: content-length, expect.
-_SPECIAL_NAME_LENGTHS = frozenset({14, 6})
+# Lengths of the header names the connection itself needs:
+# content-length, expect, connection.
+_SPECIAL_NAME_LENGTHS = frozenset({14, 6, 10})
 
 
 def _method_name(method: bytes) -> str:
@@ -78,6 +84,8 @@ class Http:
         "_body_size",
         "_content_length",
         "_expect",
+        "_connection_header",
+        "_body_mode",
         "_pending",
         "_failed",
         "_closed_input",
@@ -123,6 +131,8 @@ class Http:
         self._head_size = 0
         self._content_length = -1
         self._expect: bytes | None = None
+        self._connection_header = False
+        self._body_mode = _BUFFER
         self._body_parts: list[bytes] | None = None
         self._body_size = 0
 
@@ -134,23 +144,32 @@ class Http:
             return
         try:
             self.parser.feed_data(data)
-        except HttpParserUpgrade:
+        except Exception as exc:
+            self.feed_error(exc)
+
+    def feed_error(self, exc: Exception) -> None:
+        """What the parser raised while reading: answer it, or stop reading."""
+        if isinstance(exc, HttpParserUpgrade):
             # Upgrades (websockets) arrive with their own issue; until then the
             # request is answered normally and the connection closes after it.
             self._stop_reading()
             if self.request is None and not self._pending:
                 self.stage = _FAILED
                 self.protocol.close()
-        except HttpParserCallbackError as exc:
+        elif isinstance(exc, HttpParserCallbackError):
             cause = exc.__context__
             if isinstance(cause, SanicException):
                 self._fail(cause)
             else:
-                error_logger.exception("Error while parsing a request")
+                error_logger.error(
+                    "Error while parsing a request", exc_info=cause or exc
+                )
                 self._fail(ServerError("Internal error while reading the request"))
-        except HttpParserError as exc:
+        elif isinstance(exc, HttpParserError):
             message = str(exc) or "malformed request"
             self._fail(BadRequest(f"Bad Request: {message}"))
+        else:
+            raise exc
 
     # Parser callbacks. There is no on_message_begin: the head state is reset as
     # soon as a head is complete, and the body state when the message is.
@@ -167,8 +186,9 @@ class Http:
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._headers.append((name, value))
-        self._head_size += len(name) + len(value)
-        if self._head_size > self.header_max_size:
+        size = self._head_size + len(name) + len(value)
+        self._head_size = size
+        if size > self.header_max_size:
             raise _HeadTooLarge("Request header exceeds the size limit")
         if len(name) in _SPECIAL_NAME_LENGTHS:
             self._special_header(name.lower(), value)
@@ -183,21 +203,31 @@ class Http:
                 raise PayloadTooLarge("Request body exceeds the size limit")
         elif name == b"expect":
             self._expect = value
+        elif name == b"connection":
+            self._connection_header = True
 
     def on_headers_complete(self) -> None:
         parser = self.parser
         method = _METHODS.get(parser.get_method()) or _method_name(parser.get_method())
+        keep_alive = parser.should_keep_alive()
+        if keep_alive and not self._connection_header:
+            # Kept alive with no Connection header: only HTTP/1.1 does that, and
+            # the parser's version string is costly to build.
+            version = "1.1"
+        else:
+            version = parser.get_http_version()
+            self._connection_header = False
         request = self.request_class(
             self._url,
             self._headers,
-            parser.get_http_version(),
+            version,
             method,
             self.transport,
             self.app,
         )
         request.stream = self
         request.conn_info = self.conn_info
-        if not parser.should_keep_alive():
+        if not keep_alive:
             request._keep_alive = False
         self._parsing = request
         # The head is consumed: ready for the next one.
@@ -217,6 +247,7 @@ class Http:
             self._check_expect(request)
         if self._has_stream_routes and route.extra.stream:
             if request._route_error is None:
+                self._body_mode = _STREAM
                 request._init_body_stream()
                 self._dispatch(request)
 
@@ -235,24 +266,29 @@ class Http:
             request._keep_alive = False
 
     def on_body(self, body: bytes) -> None:
-        request = self._parsing
-        self._body_size += len(body)
-        if self._body_size > self.request_max_size:
+        size = self._body_size + len(body)
+        self._body_size = size
+        if size > self.request_max_size:
             raise PayloadTooLarge("Request body exceeds the size limit")
-        if request is not None:
-            if request._body_queue is not None:
-                request._feed_body(body)
-                if len(request._body_queue) >= MAX_QUEUED_CHUNKS:
-                    # The handler reads slower than the client sends.
-                    self.protocol.pause_reading()
+        mode = self._body_mode
+        if mode is _BUFFER:
+            parts = self._body_parts
+            if parts is not None:
+                parts.append(body)
                 return
-            route = request.route
+            route = self._parsing.route  # type: ignore[union-attr]
             if route is not None and route.extra.ignore_body:
-                return
-        if self._body_parts is None:
-            self._body_parts = [body]
-        else:
-            self._body_parts.append(body)
+                # Decided at the first chunk, so bodiless requests pay nothing.
+                self._body_mode = _IGNORE
+            else:
+                self._body_parts = [body]
+        elif mode is _STREAM:
+            request = self._parsing
+            request._feed_body(body)  # type: ignore[union-attr]
+            if len(request._body_queue) >= MAX_QUEUED_CHUNKS:  # type: ignore[union-attr]
+                # The handler reads slower than the client sends.
+                self.protocol.pause_reading()
+        # _IGNORE: the route does not read bodies (GET and friends by default).
 
     def on_message_complete(self) -> None:
         request = self._parsing
@@ -260,14 +296,18 @@ class Http:
             return
         self._parsing = None
         self._content_length = -1
-        if request._body_queue is not None:
-            request._feed_body(None)
-            return
         parts = self._body_parts
         if parts is not None:
             request.body = parts[0] if len(parts) == 1 else b"".join(parts)
             self._body_parts = None
             self._body_size = 0
+        elif self._body_mode is not _BUFFER:
+            self._body_size = 0
+            if self._body_mode is _STREAM:
+                self._body_mode = _BUFFER
+                request._feed_body(None)
+                return
+            self._body_mode = _BUFFER
         if self.request is None and not self._pending:
             self.request = request
             self.stage = _HANDLER

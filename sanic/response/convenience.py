@@ -21,6 +21,7 @@ from sanic.response.types import (
     JSONResponse,
     ResponseStream,
     _json_response,
+    _plain_response,
 )
 
 __all__ = [
@@ -50,7 +51,7 @@ def text(
     """A plain-text response."""
     if body.__class__ is not str and not isinstance(body, str):
         raise TypeError(f"Bad body type. Expected str, got {type(body).__name__}")
-    return HTTPResponse(body.encode(), status, headers, content_type)
+    return _plain_response(body.encode(), status, headers, content_type)
 
 
 def json(
@@ -88,6 +89,8 @@ def raw(
     content_type: str = DEFAULT_HTTP_CONTENT_TYPE,
 ) -> HTTPResponse:
     """A response with the body sent as it is."""
+    if body.__class__ is bytes:
+        return _plain_response(body, status, headers, content_type)  # type: ignore[arg-type]
     return HTTPResponse(body, status, headers, content_type)
 
 

@@ -105,7 +105,13 @@ class HttpProtocol(SanicProtocol):
             self._request_start = now
             if now + self.request_timeout < self._timer_deadline:
                 self._arm(now + self.request_timeout)
-        http.feed(data)  # type: ignore[union-attr]
+        # Http.feed, without its frame: this runs for every packet.
+        if http._closed_input:  # type: ignore[union-attr]
+            return
+        try:
+            http.parser.feed_data(data)  # type: ignore[union-attr]
+        except Exception as exc:
+            http.feed_error(exc)  # type: ignore[union-attr]
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
