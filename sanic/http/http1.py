@@ -285,7 +285,7 @@ class Http:
         elif mode is _STREAM:
             request = self._parsing
             request._feed_body(body)  # type: ignore[union-attr]
-            if len(request._body_queue) >= MAX_QUEUED_CHUNKS:  # type: ignore[union-attr]
+            if len(request._body_queue) >= MAX_QUEUED_CHUNKS:  # type: ignore[union-attr, arg-type]
                 # The handler reads slower than the client sends.
                 self.protocol.pause_reading()
         # _IGNORE: the route does not read bodies (GET and friends by default).
