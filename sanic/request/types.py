@@ -100,11 +100,16 @@ class Request(Generic[sanic_type, ctx_type]):
         self.method = method
         self.transport = transport
         self.app = app
+        # Read for every request: instance attributes are the fast lookups.
+        self._route_error = None
+        self._keep_alive = True
+        self.responded = False
         if head:
             self.head = head
         if stream_id:
             self.stream_id = stream_id
-        if url_bytes[:1] != b"/" or b"#" in url_bytes:
+        # 35 is "#": an int membership test; ``b"#" in`` costs a caught TypeError.
+        if url_bytes[:1] != b"/" or 35 in url_bytes:
             path, _, query = self._parse_url(url_bytes)
         else:
             path, _, query = url_bytes.partition(b"?")
