@@ -1,6 +1,7 @@
 """HTTP/1.1 on the wire: raw sockets against a real server."""
 
 import asyncio
+import time
 
 import pytest
 
@@ -279,3 +280,39 @@ def test_upgrade_request_to_a_plain_route_is_answered_then_closed(wire_app):
         assert response.endswith(b"hello")
         sock.settimeout(2)
         assert sock.recv(10) == b""  # the server closed it (no keep-alive wait)
+
+
+def test_head_growing_past_the_limit_across_packets_gets_413(wire_app):
+    wire_app.config.REQUEST_MAX_HEADER_SIZE = 2048
+    with serve_in_thread(wire_app) as port, connect(port) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        try:
+            for i in range(40):  # the head never ends: 40 packets of ~100 bytes
+                sock.sendall(b"X-Slow-%d: %s\r\n" % (i, b"v" * 90))
+                time.sleep(0.005)
+        except OSError:
+            pass  # the server may already have closed
+        data = read_until_closed(sock)
+        assert data.startswith(b"HTTP/1.1 413 ")
+
+
+def test_many_small_headers_in_one_packet_over_the_limit_get_413(wire_app):
+    wire_app.config.REQUEST_MAX_HEADER_SIZE = 1024
+    with serve_in_thread(wire_app) as port, connect(port) as sock:
+        headers = b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 20) for i in range(100))
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
+        data = read_until_closed(sock)
+        assert data.startswith(b"HTTP/1.1 413 ")
+
+
+def test_endless_header_value_is_cut_off(wire_app):
+    wire_app.config.REQUEST_MAX_HEADER_SIZE = 1024
+    with serve_in_thread(wire_app) as port, connect(port) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Endless: ")
+        try:  # one value that never ends, well past the incomplete-head bound
+            for _ in range(16):
+                sock.sendall(b"v" * 16384)
+        except OSError:
+            pass  # closed by the server: what this test wants
+        data = read_until_closed(sock)
+        assert data.startswith(b"HTTP/1.1 413 ")

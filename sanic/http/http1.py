@@ -79,11 +79,13 @@ class Http:
         "_parsing",
         "_url",
         "_headers",
-        "_head_size",
         "_body_parts",
         "_body_size",
         "_content_length",
         "_expect",
+        "_head_size",
+        "_unparsed_head",
+        "incomplete_head_limit",
         "_connection_header",
         "_body_mode",
         "_pending",
@@ -109,6 +111,8 @@ class Http:
         config = app.config
         self.request_max_size: int = config.REQUEST_MAX_SIZE
         self.header_max_size: int = config.REQUEST_MAX_HEADER_SIZE
+        # Allows for a few pipelined heads in one read as well as one large one.
+        self.incomplete_head_limit = max(4 * self.header_max_size, 65536)
         self.request_class = app.request_class
         self.conn_info = protocol.conn_info
         self.transport = protocol.transport
@@ -128,9 +132,10 @@ class Http:
         # What is known of the message being read; reset as each part completes.
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
-        self._head_size = 0
         self._content_length = -1
         self._expect: bytes | None = None
+        self._head_size = 0
+        self._unparsed_head = 0
         self._connection_header = False
         self._body_mode = _BUFFER
         self._body_parts: list[bytes] | None = None
@@ -142,6 +147,10 @@ class Http:
         """Parse received bytes; ready requests go to ``protocol.dispatch``."""
         if self._closed_input:
             return
+        if self._parsing is None:
+            self.count_head_bytes(len(data))
+            if self._closed_input:
+                return
         try:
             self.parser.feed_data(data)
         except Exception as exc:
@@ -193,6 +202,16 @@ class Http:
         if len(name) in _SPECIAL_NAME_LENGTHS:
             self._special_header(name.lower(), value)
 
+    def count_head_bytes(self, size: int) -> None:
+        """Bound bytes received while no head is complete.
+
+        httptools keeps a URL or header value that is still arriving to itself,
+        so without this a client could stream one endless value into memory.
+        """
+        self._unparsed_head += size
+        if self._unparsed_head > self.incomplete_head_limit:
+            self._fail(_HeadTooLarge("Request header exceeds the size limit"))
+
     def _special_header(self, name: bytes, value: bytes) -> None:
         if name == b"content-length":
             try:
@@ -207,6 +226,7 @@ class Http:
             self._connection_header = True
 
     def on_headers_complete(self) -> None:
+        self._unparsed_head = 0
         parser = self.parser
         method = _METHODS.get(parser.get_method()) or _method_name(parser.get_method())
         keep_alive = parser.should_keep_alive()

@@ -108,6 +108,11 @@ class HttpProtocol(SanicProtocol):
         # Http.feed, without its frame: this runs for every packet.
         if http._closed_input:  # type: ignore[union-attr]
             return
+        if http._parsing is None:  # type: ignore[union-attr]
+            http._unparsed_head += len(data)  # type: ignore[union-attr]
+            if http._unparsed_head > http.incomplete_head_limit:  # type: ignore[union-attr]
+                http.count_head_bytes(0)  # type: ignore[union-attr]
+                return
         try:
             http.parser.feed_data(data)  # type: ignore[union-attr]
         except Exception as exc:
