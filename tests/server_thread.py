@@ -108,3 +108,16 @@ def read_responses(sock: socket.socket, count: int, limit: float = 5.0) -> list[
             break
         buffer += chunk
     return responses
+
+
+def read_rejection(sock: socket.socket, limit: float = 5.0) -> bytes | None:
+    """What the server sent before closing on a client that was still sending.
+
+    None when the connection was reset instead: closing with the client's bytes
+    unread sends a reset, which may discard the error response before it is
+    read (until the server does a lingering close).
+    """
+    try:
+        return read_until_closed(sock, limit)
+    except ConnectionResetError:
+        return None
