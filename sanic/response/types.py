@@ -442,7 +442,17 @@ def _plain_response(
     ``text()`` and ``raw()`` run once per request; skipping the constructor's
     argument handling and type dispatch is measurable there.
     """
-    response = _new(HTTPResponse)
+    return _fill(_new(HTTPResponse), body, status, headers, content_type)
+
+
+def _fill(
+    response: Any,
+    body: bytes | None,
+    status: int,
+    headers: Mapping[str, Any] | None,
+    content_type: str | None,
+) -> Any:
+    """Set the fields every response has, on one made without its constructor."""
     response.body = body
     response.status = status
     response.content_type = content_type
@@ -468,16 +478,11 @@ def _json_response(
             encoded = _stdlib_encode(body, {})
     else:
         encoded = _encode_json(body, dumps, {})
-    response = _new(JSONResponse)
+    response = _fill(_new(JSONResponse), encoded, status, headers, content_type)
     response._use_dumps = dumps
     response._use_dumps_kwargs = {}
     response._raw_body = body
-    response.body = response._raw_encoded = encoded
-    response.status = status
-    response.content_type = content_type
-    response._headers = Header(headers) if headers else None
-    response._cookies = None
-    response.stream = None
+    response._raw_encoded = encoded
     return response
 
 
@@ -497,12 +502,7 @@ class ResponseStream(BaseHTTPResponse):
         content_type: str | None = "text/plain; charset=utf-8",
     ) -> None:
         self.streaming_fn = streaming_fn
-        self.body = None
-        self.status = status
-        self.content_type = content_type
-        self._headers = Header(headers) if headers else None
-        self._cookies = None
-        self.stream = None
+        _fill(self, None, status, headers, content_type)
 
     async def write(self, data: str | bytes) -> None:
         """Send a piece of the body."""
