@@ -11,6 +11,7 @@ That keeps it testable with plain bytes and a recording stand-in.
 from __future__ import annotations
 
 from collections import deque
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from httptools import (
@@ -83,8 +84,8 @@ class Http:
         "_body_size",
         "_content_length",
         "_expect",
-        "_head_size",
         "_unparsed_head",
+        "_packet_len",
         "incomplete_head_limit",
         "_connection_header",
         "_body_mode",
@@ -134,8 +135,8 @@ class Http:
         self._headers: list[tuple[bytes, bytes]] = []
         self._content_length = -1
         self._expect: bytes | None = None
-        self._head_size = 0
         self._unparsed_head = 0
+        self._packet_len = 0
         self._connection_header = False
         self._body_mode = _BUFFER
         self._body_parts: list[bytes] | None = None
@@ -147,6 +148,7 @@ class Http:
         """Parse received bytes; ready requests go to ``protocol.dispatch``."""
         if self._closed_input:
             return
+        self._packet_len = len(data)
         if self._parsing is None:
             self.count_head_bytes(len(data))
             if self._closed_input:
@@ -189,18 +191,22 @@ class Http:
         elif self.stage is _IDLE:
             self.stage = _REQUEST
         self._url = url
-        self._head_size = len(url)
         if len(url) > self.header_max_size:
             raise _HeadTooLarge("Request header exceeds the size limit")
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._headers.append((name, value))
-        size = self._head_size + len(name) + len(value)
-        self._head_size = size
-        if size > self.header_max_size:
-            raise _HeadTooLarge("Request header exceeds the size limit")
+        # Exact sizes only when the bytes received for heads already exceed the
+        # limit (a head arriving over several packets); see on_headers_complete.
+        if self._unparsed_head > self.header_max_size:
+            if self.head_size() > self.header_max_size:
+                raise _HeadTooLarge("Request header exceeds the size limit")
         if len(name) in _SPECIAL_NAME_LENGTHS:
             self._special_header(name.lower(), value)
+
+    def head_size(self) -> int:
+        """Bytes of URL, header names and values of the head being read."""
+        return len(self._url) + sum(map(len, chain.from_iterable(self._headers)))
 
     def count_head_bytes(self, size: int) -> None:
         """Bound bytes received while no head is complete.
@@ -226,6 +232,12 @@ class Http:
             self._connection_header = True
 
     def on_headers_complete(self) -> None:
+        # The head is no larger than the bytes received while it was incomplete,
+        # or, if it began after another head in this packet, than the packet.
+        # Only when that bound is over the limit is the exact size needed.
+        if (self._unparsed_head or self._packet_len) > self.header_max_size:
+            if self.head_size() > self.header_max_size:
+                raise _HeadTooLarge("Request header exceeds the size limit")
         self._unparsed_head = 0
         parser = self.parser
         method = _METHODS.get(parser.get_method()) or _method_name(parser.get_method())

@@ -108,6 +108,7 @@ class HttpProtocol(SanicProtocol):
         # Http.feed, without its frame: this runs for every packet.
         if http._closed_input:  # type: ignore[union-attr]
             return
+        http._packet_len = len(data)  # type: ignore[union-attr]
         if http._parsing is None:  # type: ignore[union-attr]
             http._unparsed_head += len(data)  # type: ignore[union-attr]
             if http._unparsed_head > http.incomplete_head_limit:  # type: ignore[union-attr]
