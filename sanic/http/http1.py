@@ -369,6 +369,10 @@ class Http:
         if self._head_sent:
             self._head_sent = self._chunked = False
         self.protocol.request_finished(request, response)
+        self._next_request(request)
+
+    def _next_request(self, request: Request) -> None:
+        """After ``request``: close, start a queued request, or wait for one."""
         if not request._keep_alive:
             self.stage = _FAILED
             self.protocol.close()
@@ -446,7 +450,14 @@ class Http:
         )
         if not self.protocol._closing:
             self.transport.write(data)
-        self._finish(request, response)
+        # _finish, inlined for the common case (a complete response, nothing queued).
+        self.request = None
+        self.response = None
+        self.protocol.request_finished(request, response)
+        if request._keep_alive and not self._pending and self._failed is None:
+            self.stage = _IDLE if self._parsing is None else _REQUEST
+        else:
+            self._next_request(request)
 
     async def send(self, data: bytes | None, end_stream: bool | None = None) -> None:
         """Send (part of) the response body; the head goes with the first call."""
