@@ -7,6 +7,7 @@ keeps Sanic's public methods and delegates to them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import logging.config
 import re
@@ -39,6 +40,7 @@ from sanic.request import Request
 from sanic.request.types import _current
 from sanic.response import BaseHTTPResponse, HTTPResponse, JSONResponse, ResponseStream
 from sanic.router import Router
+from sanic.signals import Event, SignalRouter
 
 config_type = TypeVar("config_type", bound=Config)
 ctx_type = TypeVar("ctx_type")
@@ -48,6 +50,10 @@ _VALID_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9_\-]*$")
 
 async def _ready(value: Any) -> Any:
     return value
+
+
+async def _ready_awaitable(awaitable: Any) -> Any:
+    return await awaitable
 
 
 class Sanic(Generic[config_type, ctx_type]):
@@ -88,7 +94,8 @@ class Sanic(Generic[config_type, ctx_type]):
             self.config.INSPECTOR = True
         self.ctx: Any = ctx if ctx is not None else SimpleNamespace()
         self.router = router or Router()
-        self.signal_router = signal_router
+        self.signal_router: SignalRouter = signal_router or SignalRouter()
+        self.signal_router.ctx.app = self
         self.error_handler = error_handler or ErrorHandler()
         self.error_handler.app = self
         self.request_class = request_class or Request
@@ -113,6 +120,8 @@ class Sanic(Generic[config_type, ctx_type]):
         self._test_client: Any = None
         self._test_manager: Any = None
         self._asgi_client: Any = None
+        self._task_registry: dict[str, asyncio.Task | None] = {}
+        self._delayed_tasks: list[Any] = []
         self._register(name)
 
     def _register(self, name: str) -> None:
@@ -557,6 +566,232 @@ class Sanic(Generic[config_type, ctx_type]):
 
         return decorator
 
+    def register_named_middleware(
+        self,
+        middleware: Callable,
+        route_names: Iterable[str],
+        attach_to: str = "request",
+        *,
+        priority: int = 0,
+    ) -> Callable:
+        """Middleware for the routes named in ``route_names`` only (blueprints use it)."""
+        if attach_to not in ("request", "response"):
+            raise SanicException(
+                f"Invalid middleware location {attach_to!r}: use 'request' or 'response'"
+            )
+        location = (
+            MiddlewareLocation.REQUEST
+            if attach_to == "request"
+            else MiddlewareLocation.RESPONSE
+        )
+        named = (
+            self.named_request_middleware
+            if attach_to == "request"
+            else self.named_response_middleware
+        )
+        for route_name in route_names:
+            chain = named.setdefault(route_name, deque())
+            item = Middleware(middleware, location, priority)
+            if item not in chain:
+                chain.append(item)
+        return middleware
+
+    # ---- blueprints -------------------------------------------------------------
+
+    def blueprint(self, blueprint: Any, **options: Any) -> None:
+        """Register a blueprint, a group, or a list/tuple of them."""
+        if isinstance(blueprint, (list, tuple)) or getattr(
+            blueprint, "_is_blueprint_group", False
+        ):
+            for item in blueprint:
+                self.blueprint(item, **options)
+            return
+        name = blueprint.name
+        if name in self.blueprints and self.blueprints[name] is not blueprint:
+            raise SanicException(
+                f'Blueprint name "{name}" is already in use: each blueprint on an '
+                "app needs a unique name (use bp.copy() to register one twice)"
+            )
+        self.blueprints[name] = blueprint
+        blueprint.register(self, options)
+
+    # ---- signals ----------------------------------------------------------------
+
+    def signal(
+        self,
+        event: str | Event,
+        *,
+        apply: bool = True,
+        condition: dict[str, Any] | None = None,
+        exclusive: bool = True,
+        priority: int = 0,
+    ) -> Callable[[Callable], Callable]:
+        """Register the decorated function as a handler of ``event``."""
+
+        def decorator(handler: Callable) -> Callable:
+            if apply:
+                self.signal_router.add(
+                    handler, event, condition, exclusive, priority=priority
+                )
+            return handler
+
+        return decorator
+
+    def add_signal(
+        self,
+        handler: Callable | None,
+        event: str | Event,
+        condition: dict[str, Any] | None = None,
+        exclusive: bool = True,
+        *,
+        priority: int = 0,
+    ) -> Callable:
+        if handler is None:
+
+            async def noop(**_: Any) -> None: ...
+
+            handler = noop
+        self.signal(
+            event, condition=condition, exclusive=exclusive, priority=priority
+        )(handler)
+        return handler
+
+    async def dispatch(
+        self,
+        event: str | Event,
+        *,
+        condition: dict[str, str] | None = None,
+        context: dict[str, Any] | None = None,
+        fail_not_found: bool = True,
+        inline: bool = False,
+        reverse: bool = False,
+    ) -> Any:
+        """Run the handlers of ``event``; a task unless ``inline``."""
+        return await self.signal_router.dispatch(
+            event,
+            context=context,
+            condition=condition,
+            inline=inline,
+            reverse=reverse,
+            fail_not_found=fail_not_found,
+        )
+
+    async def event(
+        self,
+        event: str | Event,
+        timeout: float | None = None,
+        *,
+        condition: dict[str, Any] | None = None,
+        exclusive: bool = True,
+    ) -> Any:
+        """Wait until ``event`` is dispatched (``asyncio.TimeoutError`` after timeout)."""
+        return await self.signal_router.wait_for(
+            event,
+            condition=condition,
+            timeout=timeout,
+            exclusive=exclusive,
+            autoregister=bool(self.config.EVENT_AUTOREGISTER),
+        )
+
+    def report_exception(self, handler: Callable[[Sanic, Exception], Any]) -> Callable:
+        """Register ``handler(app, exception)`` for every exception the app reports."""
+
+        async def report(exception: Exception) -> None:
+            result = handler(self, exception)
+            if isawaitable(result):
+                await result
+
+        self.signal_router.add(report, Event.SERVER_EXCEPTION_REPORT)
+        return handler
+
+    # ---- background tasks --------------------------------------------------------
+
+    def add_task(
+        self,
+        task: Any,
+        *,
+        name: str | None = None,
+        register: bool = True,
+    ) -> asyncio.Task | None:
+        """Run ``task`` (a coroutine, or a callable taking the app or nothing).
+
+        Before the loop runs, it is kept and started when the server starts.
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or not self.state.is_started:
+            self._delayed_tasks.append((task, name, register))
+            if name and register:
+                self._task_registry[name] = None
+            return None
+        created = loop.create_task(self._prepare_task(task), name=name)
+        if name and register:
+            if self._task_registry.get(name) is not None:
+                created.cancel()
+                raise RuntimeError(f"A task named {name!r} is already registered")
+            self._task_registry[name] = created
+        elif register:
+            self._task_registry[created.get_name()] = created
+        return created
+
+    def _prepare_task(self, task: Any) -> Any:
+        if callable(task) and not asyncio.iscoroutine(task):
+            try:
+                task = task(self)
+            except TypeError:
+                task = task()
+        if not asyncio.iscoroutine(task) and isawaitable(task):
+            return _ready_awaitable(task)
+        return task
+
+    def _start_delayed_tasks(self) -> None:
+        delayed, self._delayed_tasks = self._delayed_tasks, []
+        for task, name, register in delayed:
+            if name and register and self._task_registry.get(name, 0) is None:
+                del self._task_registry[name]
+            self.add_task(task, name=name, register=register)
+
+    def get_task(self, name: str, *, raise_exception: bool = True) -> asyncio.Task | None:
+        try:
+            return self._task_registry[name]
+        except KeyError:
+            if raise_exception:
+                raise SanicException(f'Registered task named "{name}" not found.') from None
+            return None
+
+    async def cancel_task(
+        self, name: str, msg: str | None = None, *, raise_exception: bool = True
+    ) -> None:
+        task = self.get_task(name, raise_exception=raise_exception)
+        if task is not None and not task.done():
+            task.cancel(msg=msg)
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+
+    def purge_tasks(self) -> None:
+        """Forget tasks that are done or cancelled."""
+        for name, task in list(self._task_registry.items()):
+            if task is not None and task.done():
+                del self._task_registry[name]
+
+    async def shutdown_tasks(
+        self, timeout: float | None = None, increment: float = 0.1
+    ) -> None:
+        for task in self.tasks:
+            if not task.done():
+                task.cancel()
+        if self.tasks:
+            await asyncio.wait(self.tasks, timeout=timeout)
+        self.purge_tasks()
+
+    @property
+    def tasks(self) -> list[asyncio.Task]:
+        return [task for task in self._task_registry.values() if task is not None]
+
     # ---- the request cycle ------------------------------------------------------
 
     def _route_request(self, request: Request) -> None:
@@ -758,8 +993,6 @@ class Sanic(Generic[config_type, ctx_type]):
         if event is None:
             return
         if loop is None:
-            import asyncio
-
             loop = asyncio.get_running_loop()
         await self.listeners_registry.run(event, self, loop)
 
@@ -874,8 +1107,6 @@ class Sanic(Generic[config_type, ctx_type]):
         Nothing is served until ``await server.startup()`` and then
         ``start_serving()`` or ``serve_forever()``.
         """
-        import asyncio
-
         from sanic.server.async_server import AsyncioServer
         from sanic.server.runners import make_server_coro
 

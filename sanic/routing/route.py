@@ -40,6 +40,8 @@ class Route:
         "parsed",
         "_slots",
         "_flat",
+        "request_middleware",
+        "response_middleware",
     )
 
     def __init__(
@@ -88,6 +90,10 @@ class Route:
             if segment.kind != STATIC
         )
         self._flat = all(isinstance(slot, str) for slot in self._slots)
+        # The middleware that applies to this route, in order of execution: the
+        # app's and its blueprints'. Compiled when the app starts.
+        self.request_middleware: tuple[Callable[..., Any], ...] = ()
+        self.response_middleware: tuple[Callable[..., Any], ...] = ()
 
     @property
     def uri(self) -> str:
