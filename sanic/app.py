@@ -651,9 +651,9 @@ class Sanic(Generic[config_type, ctx_type]):
             async def noop(**_: Any) -> None: ...
 
             handler = noop
-        self.signal(
-            event, condition=condition, exclusive=exclusive, priority=priority
-        )(handler)
+        self.signal(event, condition=condition, exclusive=exclusive, priority=priority)(
+            handler
+        )
         return handler
 
     async def dispatch(
@@ -753,12 +753,16 @@ class Sanic(Generic[config_type, ctx_type]):
                 del self._task_registry[name]
             self.add_task(task, name=name, register=register)
 
-    def get_task(self, name: str, *, raise_exception: bool = True) -> asyncio.Task | None:
+    def get_task(
+        self, name: str, *, raise_exception: bool = True
+    ) -> asyncio.Task | None:
         try:
             return self._task_registry[name]
         except KeyError:
             if raise_exception:
-                raise SanicException(f'Registered task named "{name}" not found.') from None
+                raise SanicException(
+                    f'Registered task named "{name}" not found.'
+                ) from None
             return None
 
     async def cancel_task(
