@@ -17,14 +17,14 @@ from collections.abc import Callable, Iterable
 from inspect import isawaitable
 from types import CoroutineType, SimpleNamespace
 from typing import Any, ClassVar, Generic, TypeVar
-from urllib.parse import quote, urlencode, urlunparse
 
 import orjson
 
 from sanic.application.state import ApplicationState, Mode
+from sanic.application.urls import build_url
 from sanic.config import Config
 from sanic.constants import HTTP_METHODS
-from sanic.exceptions import SanicException, ServerError, URLBuildError
+from sanic.exceptions import SanicException, ServerError
 from sanic.handlers import ErrorHandler
 from sanic.helpers import Resumed
 from sanic.http.constants import Stage
@@ -401,42 +401,7 @@ class Sanic(Generic[config_type, ctx_type]):
 
     def url_for(self, view_name: str, **kwargs: Any) -> str:
         """Build the URL of the route named ``view_name``; extra kwargs become the query."""
-        route = self.router.find_route_by_view_name(view_name)
-        if route is None and not view_name.startswith(f"{self.name}."):
-            route = self.router.find_route_by_view_name(f"{self.name}.{view_name}")
-        if route is None:
-            raise URLBuildError(f"Endpoint with name `{view_name}` was not found")
-        anchor = kwargs.pop("_anchor", "")
-        external = kwargs.pop("_external", False)
-        scheme = kwargs.pop("_scheme", "")
-        server = kwargs.pop("_server", None)
-        kwargs.pop("_method", None)
-        if scheme and scheme not in ("http", "https", "ws", "wss") and not external:
-            raise ValueError("When specifying _scheme, _external must be True")
-        params = {
-            name: kwargs.pop(name) for name in list(kwargs) if name in route.params
-        }
-        path = route.build_path(params)
-        if external:
-            server_name = server or self.config.get("SERVER_NAME", "")
-            if "://" in server_name:
-                default_scheme, server_name = server_name.split("://", 1)
-                scheme = scheme or default_scheme
-            netloc = server_name.rstrip("/")
-            scheme = scheme or "http"
-        else:
-            netloc = ""
-            scheme = ""
-        query = urlencode(
-            [
-                (k, v)
-                for k, values in kwargs.items()
-                for v in (values if isinstance(values, list) else [values])
-            ]
-        )
-        return urlunparse(
-            (scheme, netloc, quote(path, safe="/:@!$&'()*+,;=%"), "", query, anchor)
-        )
+        return build_url(self, view_name, **kwargs)
 
     # ---- middleware, listeners, exception handlers -------------------------------
 
