@@ -52,6 +52,82 @@ async def _ready(value: Any) -> Any:
     return value
 
 
+_HANDLER_BEFORE = Event.HTTP_HANDLER_BEFORE.value
+_HANDLER_AFTER = Event.HTTP_HANDLER_AFTER.value
+_MIDDLEWARE_BEFORE = Event.HTTP_MIDDLEWARE_BEFORE.value
+_MIDDLEWARE_AFTER = Event.HTTP_MIDDLEWARE_AFTER.value
+_LIFECYCLE_REQUEST = Event.HTTP_LIFECYCLE_REQUEST.value
+_LIFECYCLE_READ_HEAD = Event.HTTP_LIFECYCLE_READ_HEAD.value
+_LIFECYCLE_READ_BODY = Event.HTTP_LIFECYCLE_READ_BODY.value
+_LIFECYCLE_HANDLE = Event.HTTP_LIFECYCLE_HANDLE.value
+_LIFECYCLE_RESPONSE = Event.HTTP_LIFECYCLE_RESPONSE.value
+_LIFECYCLE_EXCEPTION = Event.HTTP_LIFECYCLE_EXCEPTION.value
+_ROUTING_BEFORE = Event.HTTP_ROUTING_BEFORE.value
+_ROUTING_AFTER = Event.HTTP_ROUTING_AFTER.value
+_EXCEPTION_REPORT = Event.SERVER_EXCEPTION_REPORT.value
+_ATTACH_REQUEST = {"attach_to": "request"}
+_ATTACH_RESPONSE = {"attach_to": "response"}
+# Events dispatched around the handler: any of them registered turns the
+# synchronous fast path off. (Exceptions reach handle_exception on both paths.)
+_CYCLE_EVENTS = frozenset(
+    {
+        _HANDLER_BEFORE,
+        _HANDLER_AFTER,
+        _MIDDLEWARE_BEFORE,
+        _MIDDLEWARE_AFTER,
+        _LIFECYCLE_REQUEST,
+        _LIFECYCLE_READ_HEAD,
+        _LIFECYCLE_READ_BODY,
+        _LIFECYCLE_HANDLE,
+        _LIFECYCLE_RESPONSE,
+        _ROUTING_BEFORE,
+        _ROUTING_AFTER,
+    }
+)
+
+
+def _rebuild_head(request: Request) -> bytes:
+    """The request head as bytes, rebuilt from what the parser kept.
+
+    The parser hands over the request line and header fields, not the raw
+    bytes, so whitespace is normalised; names keep their case.
+    """
+    raw = request._headers
+    if type(raw) is list:
+        fields = raw
+    else:
+        fields = [
+            (k.encode("latin-1"), v.encode("utf-8")) for k, v in request.headers.items()
+        ]
+    lines = [
+        b"%s %s HTTP/%s"
+        % (request.method.encode(), request.raw_url, request.version.encode())
+    ]
+    lines.extend(name + b": " + value for name, value in fields)
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+def _as_middleware(
+    items: Iterable[Any], location: MiddlewareLocation
+) -> list[Middleware]:
+    """The app's middleware deque as Middleware objects, keeping its order.
+
+    Extensions may put plain functions in the deque (``appendleft``); they keep
+    their place relative to their neighbours.
+    """
+    converted: list[Middleware] = []
+    previous = -1.0
+    for item in items:
+        if isinstance(item, Middleware):
+            converted.append(item)
+            previous = item.definition
+        else:
+            wrapped = Middleware(item, location, 0)
+            wrapped.definition = previous + 0.5  # type: ignore[assignment]
+            converted.append(wrapped)
+    return converted
+
+
 async def _ready_awaitable(awaitable: Any) -> Any:
     return await awaitable
 
@@ -120,6 +196,10 @@ class Sanic(Generic[config_type, ctx_type]):
         self._test_client: Any = None
         self._test_manager: Any = None
         self._asgi_client: Any = None
+        self._active_signals: frozenset[str] = frozenset()
+        self._cycle_signals = False
+        self._unrouted_request_middleware: tuple[Callable, ...] = ()
+        self._unrouted_response_middleware: tuple[Callable, ...] = ()
         self._task_registry: dict[str, asyncio.Task | None] = {}
         self._delayed_tasks: list[Any] = []
         self._register(name)
@@ -554,9 +634,9 @@ class Sanic(Generic[config_type, ctx_type]):
             if attach_to == "request"
             else self.named_response_middleware
         )
+        item = Middleware(middleware, location, priority)
         for route_name in route_names:
             chain = named.setdefault(route_name, deque())
-            item = Middleware(middleware, location, priority)
             if item not in chain:
                 chain.append(item)
         return middleware
@@ -763,35 +843,32 @@ class Sanic(Generic[config_type, ctx_type]):
 
     # ---- the request cycle ------------------------------------------------------
 
-    def _route_request(self, request: Request) -> None:
-        """Resolve the route as soon as the head is read (called by `Http`)."""
-        try:
-            host = None
-            if self.router.has_hosts:
-                host = request.headers.getone("host", None)
-            route, _handler, params = self.router.get(
-                request.path, request.method, host
-            )
-        except SanicException as exc:
-            request._route_error = exc
-            return
-        request.route = route
-        request.match_info = params
-
     async def handle_request(self, request: Request) -> None:
         """Run middleware and the handler, and write the response."""
         _current.set(request)
+        signals = self._active_signals
         try:
+            if signals:
+                await self._request_signals(request, signals)
+            route = request.route
+            chain = (
+                route.request_middleware
+                if route is not None
+                else self._unrouted_request_middleware
+            )
             response: Any = None
-            if self.request_middleware:
-                response = await self._run_request_middleware(request)
+            if chain:
+                response = await self._run_request_middleware(request, chain)
             if response is None:
-                route = request.route
                 if route is None or request._route_error is not None:
                     raise request._route_error or ServerError("Request was not routed")
+                if _HANDLER_BEFORE in signals:
+                    await self._signal(_HANDLER_BEFORE, {"request": request})
                 response = route.handler(request, **request.match_info)
                 if response.__class__ is CoroutineType or isawaitable(response):
                     response = await response
+                if _HANDLER_AFTER in signals:
+                    await self._signal(_HANDLER_AFTER, {"request": request})
             await self._deliver(request, response)
         except CancelledError:
             raise
@@ -803,12 +880,17 @@ class Sanic(Generic[config_type, ctx_type]):
     def _respond_now(self, request: Request) -> Any:
         """The request cycle without awaiting anything, when nothing needs to.
 
-        The common case (no middleware, a handler that does not suspend, a plain
-        response) completes here. Otherwise this returns a coroutine that
-        finishes the cycle, for the server to drive.
+        The common case (no middleware or signals, a handler that does not
+        suspend, a plain response) completes here. Otherwise this returns a
+        coroutine that finishes the cycle, for the server to drive.
         """
         route = request.route
-        if self.request_middleware or route is None or request._route_error is not None:
+        if (
+            route is None
+            or route.request_middleware
+            or self._cycle_signals
+            or request._route_error is not None
+        ):
             return self.handle_request(request)
         _current.set(request)
         try:
@@ -826,7 +908,7 @@ class Sanic(Generic[config_type, ctx_type]):
             if (
                 (cls is HTTPResponse or cls is JSONResponse)
                 and not request.responded
-                and not self.response_middleware
+                and not route.response_middleware
             ):
                 request.stream.write_response(response)
                 return None
@@ -851,12 +933,18 @@ class Sanic(Generic[config_type, ctx_type]):
             response, BaseHTTPResponse
         ):
             raise ServerError(f"Invalid response type {response!r} (need HTTPResponse)")
-        if self.response_middleware:
-            response = await self._run_response_middleware(request, response)
+        response = await self._run_response_middleware(request, response)
         if isinstance(response, ResponseStream):
             await self._stream(request, response)
         else:
-            request.stream.write_response(response)
+            await self._write(request, response)
+
+    async def _write(self, request: Request, response: Any) -> None:
+        if _LIFECYCLE_RESPONSE in self._active_signals:
+            await self._signal(
+                _LIFECYCLE_RESPONSE, {"request": request, "response": response}
+            )
+        request.stream.write_response(response)
 
     async def _finish_responded(self, request: Request, returned: Any) -> None:
         """The handler used ``request.respond()``: end what it started."""
@@ -878,28 +966,68 @@ class Sanic(Generic[config_type, ctx_type]):
         if request.stream.request is request:
             await response.send(end_stream=True)
 
-    async def _run_request_middleware(self, request: Request) -> Any:
-        for middleware in self.request_middleware:
+    def _response_chain(self, request: Request) -> tuple[Callable, ...]:
+        route = request.route
+        if route is not None:
+            return route.response_middleware  # type: ignore[no-any-return]
+        return self._unrouted_response_middleware
+
+    async def _run_request_middleware(
+        self, request: Request, chain: tuple[Callable, ...]
+    ) -> Any:
+        signals = self._active_signals
+        for middleware in chain:
+            if _MIDDLEWARE_BEFORE in signals:
+                await self._signal(
+                    _MIDDLEWARE_BEFORE,
+                    {"request": request, "response": None},
+                    _ATTACH_REQUEST,
+                )
             result = middleware(request)
             if isawaitable(result):
                 result = await result
+            if _MIDDLEWARE_AFTER in signals:
+                await self._signal(
+                    _MIDDLEWARE_AFTER,
+                    {"request": request, "response": result},
+                    _ATTACH_REQUEST,
+                )
             if result is not None:
                 return result
         return None
 
-    async def _run_response_middleware(self, request: Request, response: Any) -> Any:
-        for middleware in self.response_middleware:
+    async def _run_response_middleware(
+        self, request: Request, response: Any, chain: tuple[Callable, ...] | None = None
+    ) -> Any:
+        """Response middleware may replace the response by returning another."""
+        if chain is None:
+            chain = self._response_chain(request)
+        signals = self._active_signals
+        for middleware in chain:
+            if _MIDDLEWARE_BEFORE in signals:
+                await self._signal(
+                    _MIDDLEWARE_BEFORE,
+                    {"request": request, "response": response},
+                    _ATTACH_RESPONSE,
+                )
             result = middleware(request, response)
             if isawaitable(result):
                 result = await result
+            if _MIDDLEWARE_AFTER in signals:
+                await self._signal(
+                    _MIDDLEWARE_AFTER,
+                    {"request": request, "response": result or response},
+                    _ATTACH_RESPONSE,
+                )
             if result is not None:
-                return result
+                response = result
         return response
 
     async def handle_exception(
         self, request: Request, exception: BaseException, run_middleware: bool = True
     ) -> None:
         """Answer ``exception`` with the error handler's response."""
+        await self._report_exception(request, exception)
         stream = request.stream
         if stream is None or stream.request is not request:
             error_logger.exception(
@@ -924,19 +1052,78 @@ class Sanic(Generic[config_type, ctx_type]):
             response = self.error_handler.default(
                 request, ServerError("The error handler returned no response")
             )
-        if run_middleware and self.response_middleware:
+        if run_middleware and not request.responded:
             try:
                 response = await self._run_response_middleware(request, response)
             except Exception as middleware_error:
                 response = self.error_handler.default(request, middleware_error)
         if stream.request is request:
-            stream.write_response(response)
+            if request.responded and stream.response is not None:
+                # respond() bound a response whose head never left: answer the
+                # error instead of it.
+                stream.response = None
+            await self._write(request, response)
+
+    async def _report_exception(
+        self, request: Request | None, exception: BaseException
+    ) -> None:
+        """The lifecycle.exception and server.exception.report signals."""
+        signals = self._active_signals
+        if not signals:
+            return
+        if _LIFECYCLE_EXCEPTION in signals and request is not None:
+            await self._signal(
+                _LIFECYCLE_EXCEPTION, {"request": request, "exception": exception}
+            )
+        if _EXCEPTION_REPORT in signals:
+            await self.dispatch(
+                _EXCEPTION_REPORT,
+                context={"exception": exception},
+                fail_not_found=False,
+            )
 
     def _write_error(self, request: Request, exception: BaseException) -> None:
         """Synchronously answer ``exception`` (used for timeouts)."""
         response = self.error_handler.default(request, exception)
         if request.stream is not None and request.stream.request is request:
             request.stream.write_response(response)
+
+    # ---- built-in signals --------------------------------------------------------
+
+    async def _signal(
+        self, event: str, context: dict[str, Any], condition: Any = None
+    ) -> None:
+        await self.signal_router.dispatch(
+            event,
+            context=context,
+            condition=condition,
+            inline=True,
+            fail_not_found=False,
+        )
+
+    async def _request_signals(self, request: Request, signals: frozenset) -> None:
+        """The events of a request read in full, before middleware runs."""
+        if _LIFECYCLE_READ_HEAD in signals:
+            await self._signal(_LIFECYCLE_READ_HEAD, {"head": _rebuild_head(request)})
+        if _LIFECYCLE_REQUEST in signals:
+            await self._signal(_LIFECYCLE_REQUEST, {"request": request})
+        if _LIFECYCLE_READ_BODY in signals and request.body:
+            await self._signal(_LIFECYCLE_READ_BODY, {"body": request.body})
+        if _ROUTING_BEFORE in signals:
+            await self._signal(_ROUTING_BEFORE, {"request": request})
+        if _ROUTING_AFTER in signals and request.route is not None:
+            route = request.route
+            await self._signal(
+                _ROUTING_AFTER,
+                {
+                    "request": request,
+                    "route": route,
+                    "kwargs": request.match_info,
+                    "handler": route.handler,
+                },
+            )
+        if _LIFECYCLE_HANDLE in signals:
+            await self._signal(_LIFECYCLE_HANDLE, {"request": request})
 
     # ---- running ------------------------------------------------------------
 
@@ -945,6 +1132,46 @@ class Sanic(Generic[config_type, ctx_type]):
         self._has_stream_routes = any(
             getattr(route.extra, "stream", False) for route in self.router.routes
         )
+        self._compile_cycle()
+
+    def _compile_cycle(self) -> None:
+        """Middleware chains and active signals, fixed for the requests to come."""
+        self.finalize_middleware()
+        self.signal_router.finalize()
+        self._active_signals = frozenset(
+            event.value for event in Event if self.signal_router.has_handlers(event)
+        )
+        self._cycle_signals = bool(self._active_signals & _CYCLE_EVENTS)
+
+    def finalize_middleware(self) -> None:
+        """Compile each route's middleware chain: the app's plus its blueprints'."""
+        app_request = _as_middleware(
+            self.request_middleware, MiddlewareLocation.REQUEST
+        )
+        app_response = _as_middleware(
+            self.response_middleware, MiddlewareLocation.RESPONSE
+        )
+        self._unrouted_request_middleware = tuple(m.func for m in app_request)
+        self._unrouted_response_middleware = tuple(m.func for m in app_response)
+        for route in self.router.routes:
+            named_request = self.named_request_middleware.get(route.name, ())
+            named_response = self.named_response_middleware.get(route.name, ())
+            route.request_middleware = tuple(
+                m.func
+                for m in (
+                    sort_request_middleware([*app_request, *named_request])
+                    if named_request
+                    else app_request
+                )
+            )
+            route.response_middleware = tuple(
+                m.func
+                for m in (
+                    sort_response_middleware([*app_response, *named_response])
+                    if named_response
+                    else app_response
+                )
+            )
 
     async def _startup(self) -> None:
         self.finalize()
@@ -963,7 +1190,24 @@ class Sanic(Generic[config_type, ctx_type]):
             return
         if loop is None:
             loop = asyncio.get_running_loop()
+        self.signal_router.ctx.loop = loop
         await self.listeners_registry.run(event, self, loop)
+        if (concern, action) == ("init", "before"):
+            # Listeners (extensions among them) may have added routes,
+            # middleware or signals.
+            self.finalize()
+        signal_event = f"server.{concern}.{action}"
+        if self.signal_router.has_handlers(signal_event):
+            await self.dispatch(
+                signal_event,
+                context={"app": self, "loop": loop},
+                inline=True,
+                fail_not_found=False,
+            )
+        if (concern, action) == ("init", "after"):
+            self._start_delayed_tasks()
+        elif (concern, action) == ("shutdown", "before"):
+            await self.shutdown_tasks(timeout=0)
 
     def _apply_run_options(
         self,

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from sanic.server.loop import new_event_loop
+from sanic.server.protocols.http_protocol import HttpProtocol
 from sanic.server.runners import shutdown_connections
 
 HOST = "127.0.0.1"
@@ -84,9 +85,16 @@ class SanicTestClient:
         app = self.app
         host = host or self.host
         captured: list[Any] = []
+        settings = dict(server_kwargs or {})
+        base_protocol = settings.pop("protocol", None) or HttpProtocol
 
-        def capture(request: Any) -> None:
-            captured.append(request)
+        class CapturingProtocol(base_protocol):  # type: ignore[valid-type, misc]
+            """Records each request as it reaches the app (no middleware needed,
+            so the app runs exactly as it would in production)."""
+
+            def dispatch(self, request: Any) -> None:
+                captured.append(request)
+                super().dispatch(request)
 
         async def run() -> TestingResponse:
             port = self.port or 0
@@ -95,10 +103,10 @@ class SanicTestClient:
                 port=port,
                 debug=debug,
                 return_asyncio_server=True,
-                **(server_kwargs or {}),
+                protocol=CapturingProtocol,
+                **settings,
             )
             actual_port = server.port or port
-            app.request_middleware.appendleft(capture)
             try:
                 await server.startup()
                 await server.before_start()
@@ -117,10 +125,6 @@ class SanicTestClient:
                     response.__class__ = TestingResponse
                     return response  # type: ignore[return-value]
             finally:
-                try:
-                    app.request_middleware.remove(capture)
-                except ValueError:
-                    pass
                 await server.before_stop()
                 server.close()
                 await shutdown_connections(

@@ -107,6 +107,8 @@ async def shutdown_connections(
 
 def serve_single(app: Any, server_settings: dict[str, Any]) -> None:
     """Run ``app`` in this process until it is stopped (signal or ``app.stop()``)."""
+    # One process: it is the main process too, so its listeners run here.
+    app.listeners_registry.run_sync("main_process_start", app)
     loop = new_event_loop(app.config.USE_UVLOOP)
     asyncio.set_event_loop(loop)
     register_signals = server_settings.pop("register_sys_signals", True)
@@ -118,6 +120,7 @@ def serve_single(app: Any, server_settings: dict[str, Any]) -> None:
         finally:
             asyncio.set_event_loop(None)
             loop.close()
+            app.listeners_registry.run_sync("main_process_stop", app)
 
 
 async def _serve(
@@ -154,6 +157,7 @@ async def _serve(
         server_logger.info("Sanic server listening on %s (pid %s)", where, os.getpid())
     try:
         await app._server_event("init", "after", loop=loop)
+        await app.listeners_registry.run("main_process_ready", app, loop)
         if not stop_event.is_set():
             await stop_event.wait()
     finally:

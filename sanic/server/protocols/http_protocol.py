@@ -24,6 +24,26 @@ else:  # pragma: no cover - Python 3.10
 
 
 _IDLE = Stage.IDLE
+_BEGIN = "http.lifecycle.begin"
+_COMPLETE = "http.lifecycle.complete"
+_SEND = "http.lifecycle.send"
+
+
+class _ReportingTransport:
+    """A transport that dispatches ``http.lifecycle.send`` for what it writes."""
+
+    __slots__ = ("_transport", "_protocol")
+
+    def __init__(self, transport: Any, protocol: HttpProtocol) -> None:
+        self._transport = transport
+        self._protocol = protocol
+
+    def write(self, data: bytes) -> None:
+        self._transport.write(data)
+        self._protocol._signal(_SEND, {"data": data})
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 class HttpProtocol(SanicProtocol):
@@ -84,7 +104,13 @@ class HttpProtocol(SanicProtocol):
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
+        signals = getattr(self.app, "_active_signals", ())
+        if _SEND in signals:
+            # Every write reports the bytes; without the signal, no cost at all.
+            transport = self.transport = _ReportingTransport(transport, self)
         self.http = Http(self)
+        if _BEGIN in signals:
+            self._signal(_BEGIN, {"conn_info": self.conn_info})
         if _enter_task is not None:
             # Handlers run in this context whether they start here or in the task.
             self._context = copy_context()
@@ -121,6 +147,8 @@ class HttpProtocol(SanicProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
+        if _COMPLETE in getattr(self.app, "_active_signals", ()):
+            self._signal(_COMPLETE, {"conn_info": self.conn_info})
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -129,6 +157,12 @@ class HttpProtocol(SanicProtocol):
         task = self._task
         if task is not None and not task.done():
             task.cancel()
+
+    def _signal(self, event: str, context: dict[str, Any]) -> None:
+        """Dispatch a connection event; protocol callbacks cannot await it."""
+        self.loop.create_task(
+            self.app.dispatch(event, context=context, inline=True, fail_not_found=False)
+        )
 
     # ---- the request cycle -------------------------------------------------------
 
