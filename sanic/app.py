@@ -14,6 +14,7 @@ import re
 from asyncio import CancelledError
 from collections import deque
 from collections.abc import Callable, Iterable
+from enum import Enum
 from inspect import isawaitable
 from types import CoroutineType, SimpleNamespace
 from typing import Any, ClassVar, Generic, TypeVar
@@ -664,7 +665,7 @@ class Sanic(Generic[config_type, ctx_type]):
 
     def signal(
         self,
-        event: str | Event,
+        event: str | Enum,
         *,
         apply: bool = True,
         condition: dict[str, Any] | None = None,
@@ -685,7 +686,7 @@ class Sanic(Generic[config_type, ctx_type]):
     def add_signal(
         self,
         handler: Callable | None,
-        event: str | Event,
+        event: str | Enum,
         condition: dict[str, Any] | None = None,
         exclusive: bool = True,
         *,
@@ -703,7 +704,7 @@ class Sanic(Generic[config_type, ctx_type]):
 
     async def dispatch(
         self,
-        event: str | Event,
+        event: str | Enum,
         *,
         condition: dict[str, str] | None = None,
         context: dict[str, Any] | None = None,
@@ -723,7 +724,7 @@ class Sanic(Generic[config_type, ctx_type]):
 
     async def event(
         self,
-        event: str | Event,
+        event: str | Enum,
         timeout: float | None = None,
         *,
         condition: dict[str, Any] | None = None,
@@ -880,41 +881,117 @@ class Sanic(Generic[config_type, ctx_type]):
     def _respond_now(self, request: Request) -> Any:
         """The request cycle without awaiting anything, when nothing needs to.
 
-        The common case (no middleware or signals, a handler that does not
-        suspend, a plain response) completes here. Otherwise this returns a
-        coroutine that finishes the cycle, for the server to drive.
+        Middleware and the handler are called here, each coroutine driven by
+        hand; when all of them finish without suspending and the response is a
+        plain one, the cycle completes here. The first step that does suspend
+        hands the rest of the cycle to a coroutine, returned for the server to
+        drive. Built-in signals that are registered take the general path.
         """
         route = request.route
-        if (
-            route is None
-            or route.request_middleware
-            or self._cycle_signals
-            or request._route_error is not None
-        ):
+        if route is None or self._cycle_signals or request._route_error is not None:
             return self.handle_request(request)
         _current.set(request)
         try:
+            chain = route.request_middleware
+            if chain:
+                done_steps = 0
+                for middleware in chain:
+                    done_steps += 1
+                    result = middleware(request)
+                    if result.__class__ is CoroutineType:
+                        try:
+                            first = result.send(None)
+                        except StopIteration as finished:
+                            result = finished.value
+                        else:
+                            return self._resume_request_middleware(
+                                request, Resumed(result, first), done_steps
+                            )
+                    elif result is not None and isawaitable(result):
+                        return self._resume_request_middleware(
+                            request, result, done_steps
+                        )
+                    if result is not None:
+                        return self._after_handler(request, _ready(result))
             response = route.handler(request, **request.match_info)
             if response.__class__ is CoroutineType:
                 try:
                     first = response.send(None)
-                except StopIteration as done:
-                    response = done.value
+                except StopIteration as finished:
+                    response = finished.value
                 else:
                     return self._after_handler(request, Resumed(response, first))
             elif isawaitable(response):
                 return self._after_handler(request, response)
             cls = response.__class__
             if (
-                (cls is HTTPResponse or cls is JSONResponse)
-                and not request.responded
-                and not route.response_middleware
-            ):
-                request.stream.write_response(response)
-                return None
-            return self._after_handler(request, _ready(response))
+                cls is not HTTPResponse and cls is not JSONResponse
+            ) or request.responded:
+                return self._after_handler(request, _ready(response))
+            chain = route.response_middleware
+            if chain:
+                done_steps = 0
+                for middleware in chain:
+                    done_steps += 1
+                    result = middleware(request, response)
+                    if result.__class__ is CoroutineType:
+                        try:
+                            first = result.send(None)
+                        except StopIteration as finished:
+                            result = finished.value
+                        else:
+                            return self._resume_response_middleware(
+                                request, response, Resumed(result, first), done_steps
+                            )
+                    elif result is not None and isawaitable(result):
+                        return self._resume_response_middleware(
+                            request, response, result, done_steps
+                        )
+                    if result is not None:
+                        response = result
+                cls = response.__class__
+                if cls is not HTTPResponse and cls is not JSONResponse:
+                    return self._write_any(request, response)
+            request.stream.write_response(response)
+            return None
         except Exception as exc:
             return self.handle_exception(request, exc)
+
+    async def _resume_request_middleware(
+        self, request: Request, pending: Any, done_steps: int
+    ) -> None:
+        """The rest of the cycle after request middleware that suspended."""
+        try:
+            response = await pending
+            if response is None:
+                chain = request.route.request_middleware[done_steps:]  # type: ignore[union-attr]
+                response = await self._run_request_middleware(request, chain)
+            if response is None:
+                route = request.route
+                response = route.handler(request, **request.match_info)  # type: ignore[union-attr]
+                if response.__class__ is CoroutineType or isawaitable(response):
+                    response = await response
+            await self._deliver(request, response)
+        except CancelledError:
+            raise
+        except Exception as exc:
+            await self.handle_exception(request, exc)
+
+    async def _resume_response_middleware(
+        self, request: Request, response: Any, pending: Any, done_steps: int
+    ) -> None:
+        """The rest of the cycle after response middleware that suspended."""
+        try:
+            result = await pending
+            if result is not None:
+                response = result
+            chain = request.route.response_middleware[done_steps:]  # type: ignore[union-attr]
+            response = await self._run_response_middleware(request, response, chain)
+            await self._write_any(request, response)
+        except CancelledError:
+            raise
+        except Exception as exc:
+            await self.handle_exception(request, exc)
 
     async def _after_handler(self, request: Request, pending: Any) -> None:
         try:
@@ -934,10 +1011,16 @@ class Sanic(Generic[config_type, ctx_type]):
         ):
             raise ServerError(f"Invalid response type {response!r} (need HTTPResponse)")
         response = await self._run_response_middleware(request, response)
+        await self._write_any(request, response)
+
+    async def _write_any(self, request: Request, response: Any) -> None:
+        """Write what response middleware left: a response or a stream."""
         if isinstance(response, ResponseStream):
             await self._stream(request, response)
-        else:
+        elif isinstance(response, BaseHTTPResponse):
             await self._write(request, response)
+        else:
+            raise ServerError(f"Invalid response type {response!r} (need HTTPResponse)")
 
     async def _write(self, request: Request, response: Any) -> None:
         if _LIFECYCLE_RESPONSE in self._active_signals:

@@ -11,7 +11,7 @@ from typing import Any
 from sanic.exceptions import RequestTimeout, ServiceUnavailable
 from sanic.helpers import Resumed
 from sanic.http import Http, Stage
-from sanic.log import access_logger
+from sanic.log import access_logger, error_logger
 from sanic.server.protocols.base_protocol import SanicProtocol
 
 if sys.version_info >= (3, 11):  # create_task(context=) arrived in 3.11
@@ -27,6 +27,17 @@ _IDLE = Stage.IDLE
 _BEGIN = "http.lifecycle.begin"
 _COMPLETE = "http.lifecycle.complete"
 _SEND = "http.lifecycle.send"
+
+
+_signal_tasks: set[asyncio.Task] = set()  # kept alive until done
+
+
+def _signal_done(task: asyncio.Task) -> None:
+    _signal_tasks.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        error_logger.error(
+            "Exception in a connection signal handler", exc_info=task.exception()
+        )
 
 
 class _ReportingTransport:
@@ -160,9 +171,11 @@ class HttpProtocol(SanicProtocol):
 
     def _signal(self, event: str, context: dict[str, Any]) -> None:
         """Dispatch a connection event; protocol callbacks cannot await it."""
-        self.loop.create_task(
+        task = self.loop.create_task(
             self.app.dispatch(event, context=context, inline=True, fail_not_found=False)
         )
+        _signal_tasks.add(task)
+        task.add_done_callback(_signal_done)
 
     # ---- the request cycle -------------------------------------------------------
 
