@@ -2,6 +2,7 @@
 
 from sanic.__version__ import __version__
 from sanic.app import Sanic
+from sanic.blueprints import Blueprint
 from sanic.config import Config
 from sanic.constants import HTTPMethod
 from sanic.exceptions import (
@@ -34,6 +35,7 @@ from sanic.response import (
 
 __all__ = [
     "BadRequest",
+    "Blueprint",
     "Config",
     "ExpectationFailed",
     "FileNotFound",

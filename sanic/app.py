@@ -25,7 +25,12 @@ from sanic.application.state import ApplicationState, Mode
 from sanic.application.urls import build_url
 from sanic.config import Config
 from sanic.constants import HTTP_METHODS
-from sanic.exceptions import SanicException, ServerError
+from sanic.exceptions import (
+    CLIENT_GONE,
+    RequestCancelled,
+    SanicException,
+    ServerError,
+)
 from sanic.handlers import ErrorHandler
 from sanic.helpers import Resumed
 from sanic.http.constants import Stage
@@ -148,6 +153,7 @@ class Sanic(Generic[config_type, ctx_type]):
         signal_router: Any = None,
         error_handler: ErrorHandler | None = None,
         env_prefix: str | None = "SANIC_",
+        load_env: bool | str = True,
         request_class: type[Request] | None = None,
         strict_slashes: bool = False,
         log_config: dict[str, Any] | None = None,
@@ -166,6 +172,10 @@ class Sanic(Generic[config_type, ctx_type]):
         if configure_logging:
             logging.config.dictConfig(log_config or LOGGING_CONFIG_DEFAULTS)
         self.name = name
+        if load_env is False:
+            env_prefix = None  # the spelling of older Sanic docs
+        elif isinstance(load_env, str):
+            env_prefix = load_env
         self.config: config_type = config or Config(env_prefix=env_prefix)  # type: ignore[assignment]
         if inspector:
             self.config.INSPECTOR = True
@@ -646,11 +656,13 @@ class Sanic(Generic[config_type, ctx_type]):
 
     def blueprint(self, blueprint: Any, **options: Any) -> None:
         """Register a blueprint, a group, or a list/tuple of them."""
-        if isinstance(blueprint, (list, tuple)) or getattr(
-            blueprint, "_is_blueprint_group", False
-        ):
+        if isinstance(blueprint, (list, tuple)):
             for item in blueprint:
                 self.blueprint(item, **options)
+            return
+        if getattr(blueprint, "_is_blueprint_group", False):
+            # The group merges its options into each member's registration.
+            blueprint.register(self, options)
             return
         name = blueprint.name
         if name in self.blueprints and self.blueprints[name] is not blueprint:
@@ -871,8 +883,8 @@ class Sanic(Generic[config_type, ctx_type]):
                 if _HANDLER_AFTER in signals:
                     await self._signal(_HANDLER_AFTER, {"request": request})
             await self._deliver(request, response)
-        except CancelledError:
-            raise
+        except CancelledError as exc:
+            await self._cancelled(request, exc)
         except Exception as exc:
             await self.handle_exception(request, exc)
 
@@ -972,8 +984,8 @@ class Sanic(Generic[config_type, ctx_type]):
                 if response.__class__ is CoroutineType or isawaitable(response):
                     response = await response
             await self._deliver(request, response)
-        except CancelledError:
-            raise
+        except CancelledError as exc:
+            await self._cancelled(request, exc)
         except Exception as exc:
             await self.handle_exception(request, exc)
 
@@ -988,16 +1000,16 @@ class Sanic(Generic[config_type, ctx_type]):
             chain = request.route.response_middleware[done_steps:]  # type: ignore[union-attr]
             response = await self._run_response_middleware(request, response, chain)
             await self._write_any(request, response)
-        except CancelledError:
-            raise
+        except CancelledError as exc:
+            await self._cancelled(request, exc)
         except Exception as exc:
             await self.handle_exception(request, exc)
 
     async def _after_handler(self, request: Request, pending: Any) -> None:
         try:
             await self._deliver(request, await pending)
-        except CancelledError:
-            raise
+        except CancelledError as exc:
+            await self._cancelled(request, exc)
         except Exception as exc:
             await self.handle_exception(request, exc)
 
@@ -1146,6 +1158,19 @@ class Sanic(Generic[config_type, ctx_type]):
                 # error instead of it.
                 stream.response = None
             await self._write(request, response)
+
+    async def _cancelled(self, request: Request, exc: CancelledError) -> None:
+        """A cancellation of this task (client gone, timeout, shutdown) ends the
+        request without a response; a CancelledError raised by the handler's own
+        code is an error like any other."""
+        task = asyncio.current_task()
+        cancelling = getattr(task, "cancelling", None)
+        if cancelling is None or cancelling():
+            reason = exc.args[0] if exc.args else None
+            if reason == CLIENT_GONE and not isinstance(exc, RequestCancelled):
+                raise RequestCancelled(CLIENT_GONE) from exc
+            raise exc
+        await self.handle_exception(request, exc)
 
     async def _report_exception(
         self, request: Request | None, exception: BaseException

@@ -121,7 +121,6 @@ class Config(dict):
         defaults: Mapping[str, Any] | None = None,
         env_prefix: str | None = SANIC_PREFIX,
         keep_alive: bool | None = None,
-        *,
         converters: Sequence[Converter] | None = None,
     ) -> None:
         super().__init__()
@@ -176,6 +175,11 @@ class Config(dict):
     # ---- writes: every path ends in __setitem__ ------------------------------
 
     def __setitem__(self, key: str, value: Any) -> None:
+        if isinstance(key, str) and not key.isupper() and hasattr(type(self), key):
+            raise ValueError(
+                f"{key!r} cannot be a config key: it is the name of a Config "
+                "attribute. Config keys are UPPERCASE by convention."
+            )
         value = _check(key, value)
         super().__setitem__(key, value)
         self._on_set(key, value)
@@ -212,26 +216,30 @@ class Config(dict):
     def update_config(
         self, config: bytes | str | Path | Mapping[str, Any] | Any
     ) -> None:
-        """Load the UPPERCASE settings of a file, a mapping, a module, class or object.
+        """Load settings from a file, a mapping, a module, a class or an object.
 
         A file is given by its path (``str``, ``bytes`` or ``Path``), which may hold
-        ``${ENV_VAR}`` references. Other keys are ignored, as Sanic documents.
+        ``${ENV_VAR}`` references. Of a file, module, class or object only the
+        UPPERCASE attributes are settings (the rest are imports, helpers,
+        methods). A mapping holds nothing but settings, so a key that is not
+        UPPERCASE is a mistake, reported rather than silently dropped.
         """
         if isinstance(config, (bytes, str, Path)):
             config = load_module_from_file_location(config)
         if isinstance(config, Mapping):
-            items: Iterable[tuple[str, Any]] = config.items()
+            wrong = [
+                key for key in config if not (isinstance(key, str) and key.isupper())
+            ]
+            if wrong:
+                names = ", ".join(repr(key) for key in wrong)
+                raise ValueError(
+                    f"update_config() takes UPPERCASE setting names; got {names}"
+                )
+            self.update(config)
         else:
-            items = (
+            self.update(
                 (name, getattr(config, name)) for name in dir(config) if name.isupper()
             )
-        self.update(
-            {
-                key: value
-                for key, value in items
-                if isinstance(key, str) and key.isupper()
-            }
-        )
 
     load = update_config
 

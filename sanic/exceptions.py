@@ -12,6 +12,10 @@ from typing import Any
 
 from sanic.helpers import STATUS_CODES
 
+# Why the server cancels a handler's task (the CancelledError's message).
+CLIENT_GONE = "Request cancelled: the client went away"
+RESPONSE_TIMED_OUT = "Request cancelled: the response timed out"
+
 
 class RequestCancelled(CancelledError):
     """The client went away while its request was being handled."""
@@ -46,23 +50,26 @@ class SanicException(Exception):
     ) -> None:
         self.context = context
         self.extra = extra
-        status_code = status_code or getattr(self.__class__, "status_code", None)
-        quiet = quiet if quiet is not None else getattr(self.__class__, "quiet", None)
-        headers = (
-            headers if headers is not None else getattr(self.__class__, "headers", {})
-        )
-        if message is None:
-            message = self.message
-            if not message and status_code:
-                phrase = STATUS_CODES.get(status_code)
-                message = phrase.decode("latin-1") if phrase else ""
+        # Unless given, each comes from the class (or from a subclass that set
+        # it on the instance before calling this).
+        self.status_code = status_code or self.status_code or 500
+        self.quiet = quiet if quiet is not None else self.quiet
+        self.headers = {**self.headers, **(headers or {})}
         if isinstance(message, bytes):
             message = message.decode("utf-8", "replace")
+        if isinstance(getattr(self.__class__, "message", None), property):
+            # A subclass computing its message (from ``extra``, say) keeps it.
+            message = self.message
+        else:
+            if message is None:
+                message = self.message or _phrase(self.status_code)
+            self.message = message
         super().__init__(message)
-        self.message = message
-        self.status_code = status_code or 500
-        self.quiet = quiet
-        self.headers = dict(headers)
+
+
+def _phrase(status: int) -> str:
+    phrase = STATUS_CODES.get(status)
+    return phrase.decode("latin-1") if phrase else ""
 
 
 class HTTPException(SanicException):
@@ -233,7 +240,8 @@ class Unauthorized(HTTPException):
     """401, with a ``WWW-Authenticate`` challenge built from ``scheme`` and kwargs.
 
     ``Unauthorized("Auth required.", scheme="Basic", realm="Restricted Area")``
-    answers ``WWW-Authenticate: Basic realm="Restricted Area"``.
+    answers ``WWW-Authenticate: Basic realm="Restricted Area"``; with
+    ``scheme="Bearer"`` alone, just ``Bearer``.
     """
 
     status_code = 401
@@ -242,7 +250,6 @@ class Unauthorized(HTTPException):
     def __init__(
         self,
         message: str | bytes | None = None,
-        status_code: int | None = None,
         scheme: str | None = None,
         *,
         quiet: bool | None = None,
@@ -253,15 +260,10 @@ class Unauthorized(HTTPException):
     ) -> None:
         all_headers = dict(headers or {})
         if scheme:
-            values = ", ".join(f'{k}="{v}"' for k, v in challenges.items())
-            all_headers["WWW-Authenticate"] = f"{scheme} {values}".rstrip()
+            params = ", ".join(f'{key}="{value}"' for key, value in challenges.items())
+            all_headers["WWW-Authenticate"] = f"{scheme} {params}".rstrip()
         super().__init__(
-            message,
-            status_code,
-            quiet=quiet,
-            context=context,
-            extra=extra,
-            headers=all_headers,
+            message, quiet=quiet, context=context, extra=extra, headers=all_headers
         )
 
 

@@ -17,12 +17,12 @@ from sanic.exceptions import LoadFileException, PyFileError
 _TRUE = frozenset(
     {"y", "yes", "yep", "yup", "t", "true", "on", "enable", "enabled", "1"}
 )
-_FALSE = frozenset({"n", "no", "f", "false", "off", "disable", "disabled", "0"})
+_FALSE = frozenset({"n", "no", "nope", "f", "false", "off", "disable", "disabled", "0"})
 _ENV_VAR = re.compile(r"\$\{(\w+)\}")
 
 
 def str_to_bool(val: str) -> bool:
-    """Read a human boolean: "yes"/"on"/"1"… or "no"/"off"/"0"…, any case."""
+    """Read a human boolean: "yes"/"on"/"1"… or "no"/"nope"/"off"/"0"…, any case."""
     lowered = val.strip().lower()
     if lowered in _TRUE:
         return True

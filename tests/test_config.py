@@ -6,10 +6,11 @@ import pickle
 import sys
 import warnings
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
+from sanic import Sanic
 from sanic.config import DEFAULT_CONFIG, Config, DetailedConverter, LocalCertCreator
 from sanic.exceptions import LoadFileException, PyFileError
 from sanic.log import SanicDeprecationWarning, deprecation
@@ -75,6 +76,44 @@ def test_dot_notation_and_items_are_the_same_value():
 def test_missing_attribute_names_the_key():
     with pytest.raises(AttributeError, match="NOPE"):
         getattr(Config(), "NOPE")  # noqa: B009
+
+
+DESIGN_KEYS = """ACCESS_LOG AUTO_EXTEND AUTO_RELOAD DEPRECATION_FILTER EVENT_AUTOREGISTER
+FALLBACK_ERROR_FORMAT FORWARDED_FOR_HEADER FORWARDED_SECRET GRACEFUL_SHUTDOWN_TIMEOUT
+GRACEFUL_TCP_CLOSE_TIMEOUT INSPECTOR INSPECTOR_API_KEY INSPECTOR_HOST INSPECTOR_PORT
+INSPECTOR_TLS_CERT INSPECTOR_TLS_KEY KEEP_ALIVE KEEP_ALIVE_TIMEOUT LOCALHOST
+LOCAL_CERT_CREATOR LOCAL_TLS_CERT LOCAL_TLS_KEY LOG_EXTRA MOTD MOTD_DISPLAY
+NOISY_EXCEPTIONS NO_COLOR PROXIES_COUNT REAL_IP_HEADER REQUEST_BUFFER_SIZE
+REQUEST_ID_HEADER REQUEST_MAX_HEADER_SIZE REQUEST_MAX_SIZE REQUEST_TIMEOUT
+RESPONSE_TIMEOUT TLS_CERT_PASSWORD USE_UVLOOP WEBSOCKET_MAX_SIZE WEBSOCKET_PING_INTERVAL
+WEBSOCKET_PING_TIMEOUT WORKER_MAX_REQUESTS WORKER_MAX_REQUESTS_JITTER UNIX
+UNIX_MODE""".split()
+
+
+def test_every_design_key_has_a_default():
+    assert set(DESIGN_KEYS) <= set(DEFAULT_CONFIG)
+    assert set(DESIGN_KEYS) <= set(Config())
+
+
+def test_lowercase_keys_are_allowed_like_a_dict():
+    config = Config()
+    config.update({"db_host": "localhost"})
+    config.other = 1
+    assert config["db_host"] == "localhost"
+    assert config.other == config["other"] == 1
+
+
+@pytest.mark.parametrize("key", ["update", "get", "items", "update_config", "load"])
+def test_key_named_like_a_config_method_is_an_error(key):
+    config = Config()
+    with pytest.raises(ValueError, match=f"'{key}'.*UPPERCASE"):
+        config.update({key: 1})
+    with pytest.raises(ValueError, match=f"'{key}'"):
+        config[key] = 1
+    with pytest.raises(ValueError, match=f"'{key}'"):
+        setattr(config, key, 1)
+    assert key not in config
+    assert callable(getattr(config, key))
 
 
 def test_delete_attribute():
@@ -179,6 +218,27 @@ def test_env_keys_must_be_uppercase(monkeypatch):
     assert "Mixed_Case" not in config
 
 
+def test_env_prefix_alone_is_not_a_key(monkeypatch):
+    monkeypatch.setenv("SANIC_", "1")
+    assert "" not in Config()
+
+
+def test_app_loads_env_at_creation(monkeypatch):
+    monkeypatch.setenv("SANIC_REQUEST_TIMEOUT", "10")
+    monkeypatch.setenv("MYAPP_REQUEST_TIMEOUT", "20")
+    default, custom, off = (
+        Sanic(f"test_{uuid4().hex[:12]}", env_prefix=prefix)
+        for prefix in ("SANIC_", "MYAPP_", None)
+    )
+    try:
+        assert default.config.REQUEST_TIMEOUT == 10
+        assert custom.config.REQUEST_TIMEOUT == 20
+        assert off.config.REQUEST_TIMEOUT == 60
+    finally:
+        for one in (default, custom, off):
+            Sanic.unregister_app(one)
+
+
 def test_load_environment_vars_directly(monkeypatch):
     config = Config(env_prefix=None)
     monkeypatch.setenv("OTHER_THING", "7")
@@ -207,6 +267,38 @@ def test_register_type_then_reload(monkeypatch):
     config.register_type(UUID)
     config.load_environment_vars()
     assert isinstance(config.APP_ID, UUID)
+
+
+def test_registered_converters_come_before_the_builtin_ones(monkeypatch):
+    monkeypatch.setenv("SANIC_PORT", "8000")
+    config = Config(converters=[lambda value: f"port {value}"])
+    assert config.PORT == "port 8000"
+
+
+def test_registered_converters_are_tried_in_registration_order(monkeypatch):
+    monkeypatch.setenv("SANIC_VALUE", "x")
+    config = Config(env_prefix=None)
+    config.register_type(lambda value: "first")
+    config.register_type(lambda value: "second")
+    config.load_environment_vars()
+    assert config.VALUE == "first"
+
+
+def test_converter_raising_value_error_passes_the_value_on(monkeypatch):
+    def only_digits(value: str) -> str:
+        if not value.isdigit():
+            raise ValueError(value)
+        return f"digits {value}"
+
+    monkeypatch.setenv("SANIC_A", "12")
+    monkeypatch.setenv("SANIC_B", "1.5")
+    config = Config(converters=[only_digits])
+    assert (config.A, config.B) == ("digits 12", 1.5)
+
+
+def test_converters_is_the_fourth_argument(monkeypatch):
+    monkeypatch.setenv("SANIC_APP_ID", "5bd0e2cd-1f3a-4c9e-8f26-5d6a9b1f0c11")
+    assert isinstance(Config(None, "SANIC_", None, [UUID]).APP_ID, UUID)
 
 
 def test_register_type_rejects_non_callables():
@@ -305,9 +397,39 @@ def test_update_config_non_py_file_is_executed(tmp_path):
 
 def test_update_config_from_dict():
     config = Config()
-    config.update_config({"A": 1, "B": 2, "lower": 3})
+    config.update_config({"A": 1, "B": 2})
     assert (config.A, config.B) == (1, 2)
-    assert "lower" not in config
+
+
+def test_update_config_dict_with_lowercase_keys_is_an_error():
+    config = Config()
+    with pytest.raises(ValueError, match="UPPERCASE.*'lower'.*'Mixed'"):
+        config.update_config({"A": 1, "lower": 3, "Mixed": 4})
+    assert "A" not in config
+
+
+def test_update_config_file_ignores_imports_and_helpers(tmp_path):
+    path = _write(
+        tmp_path / "with_helpers.py",
+        "import os\n\ndef helper():\n    return 1\n\nSEP = os.sep\n",
+    )
+    config = Config()
+    config.update_config(path)
+    assert config.SEP == __import__("os").sep
+    assert "os" not in config
+    assert "helper" not in config
+
+
+def test_app_update_config_expands_home(tmp_path, monkeypatch, app):
+    _write(tmp_path / "settings.py", "FROM_HOME = 'yes'\n")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app.update_config("${HOME}/settings.py")
+    assert app.config.FROM_HOME == "yes"
+
+
+def test_app_update_config_missing_file_names_it(tmp_path, app):
+    with pytest.raises(LoadFileException, match=r"nowhere\.py.*no such file"):
+        app.update_config(str(tmp_path / "nowhere.py"))
 
 
 def test_update_config_from_class_and_object():
@@ -374,6 +496,26 @@ def test_deprecation_filter_ignore_silences():
     with warnings.catch_warnings(record=True) as caught:
         deprecation("old thing", 99.9)
     assert not [w for w in caught if issubclass(w.category, SanicDeprecationWarning)]
+
+
+@pytest.mark.parametrize(
+    "action", ["default", "error", "ignore", "always", "module", "once"]
+)
+def test_deprecation_filter_accepts_every_warnings_action(action):
+    config = Config()
+    config.DEPRECATION_FILTER = action
+    assert config.DEPRECATION_FILTER == action
+
+
+def test_deprecation_filter_once_shows_a_deprecation_once():
+    Config()
+    message = f"shown once {id(object())}"
+    with warnings.catch_warnings(record=True) as caught:
+        deprecation(message, 99.9)
+        deprecation(message, 99.9)
+    shown = [w for w in caught if issubclass(w.category, SanicDeprecationWarning)]
+    assert len(shown) == 1
+    assert message in str(shown[0].message)
 
 
 def test_deprecation_filter_rejects_unknown_actions():
@@ -465,6 +607,10 @@ def test_str_to_bool_true(word):
 )
 def test_str_to_bool_false(word):
     assert str_to_bool(word) is False
+
+
+def test_str_to_bool_accepts_nope():
+    assert str_to_bool("Nope") is False
 
 
 def test_str_to_bool_names_unknown_values():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import time
 from types import SimpleNamespace
 
@@ -684,3 +686,21 @@ def test_format_http1_response():
 def test_format_http1_response_no_headers_and_unknown_status():
     assert format_http1_response(404, []) == b"HTTP/1.1 404 Not Found\r\n\r\n"
     assert format_http1_response(599, iter(())).startswith(b"HTTP/1.1 599 ")
+
+
+# ---- header properties (v23.3) ---------------------------------------------------------
+
+
+def test_header_properties_join_repeated_fields_and_default_to_empty():
+    headers = Header([("Example-Field", "Foo, Bar"), ("example-field", "Baz")])
+    assert headers.example_field == "Foo, Bar,Baz"
+    assert headers.EXAMPLE_FIELD == "Foo, Bar,Baz"
+    assert headers.not_sent == ""
+
+
+def test_header_properties_leave_private_names_alone():
+    headers = Header({"X-A": "1"})
+    assert not hasattr(headers, "__html__")
+    assert not hasattr(headers, "_x_a")
+    assert copy.deepcopy(headers) == headers
+    assert pickle.loads(pickle.dumps(headers)) == headers

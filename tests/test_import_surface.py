@@ -4,13 +4,17 @@ import importlib
 
 import pytest
 
-# Blueprint (framework issue) and Websocket (websockets issue) arrive later.
+# Websocket (websockets issue) arrives later.
 SURFACE = {
     "sanic": "Sanic Request Config HTTPResponse HTTPMethod json text html raw empty "
     "file redirect __version__ BadRequest NotFound Forbidden Unauthorized ServerError "
     "InternalServerError SanicException MethodNotAllowed FileNotFound "
     "RangeNotSatisfiable HeaderNotFound InvalidHeader ExpectationFailed "
-    "ServiceUnavailable",
+    "ServiceUnavailable Blueprint",
+    "sanic.blueprints": "Blueprint",
+    "sanic.blueprint_group": "BlueprintGroup",
+    "sanic.views": "HTTPMethodView stream",
+    "sanic.signals": "Event Signal SignalRouter RESERVED_NAMESPACES",
     "sanic.response": "BaseHTTPResponse HTTPResponse JSONResponse ResponseStream text "
     "json json_dumps html raw empty redirect file file_stream validate_file",
     "sanic.request": "Request RequestParameters File parse_multipart_form",

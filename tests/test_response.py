@@ -505,7 +505,7 @@ def test_file_serves_content_type_and_caching_headers(static_file):
     status, headers, body = wire(response)
     assert status == "HTTP/1.1 200 OK"
     assert body == static_file.read_bytes()
-    assert headers["content-type"] == ["text/plain"]
+    assert headers["content-type"] == ["text/plain; charset=UTF-8"]
     assert headers["last-modified"] == [formatdate(1_700_000_000, usegmt=True)]
     assert headers["cache-control"] == ["no-cache"]
     assert "content-disposition" not in headers
@@ -515,8 +515,17 @@ def test_file_accepts_a_str_path_and_guesses_mime(tmp_path):
     page = tmp_path / "index.html"
     page.write_text("<p>hi</p>")
     response = run(file(str(page)))
-    assert response.content_type == "text/html"
+    assert response.content_type == "text/html; charset=UTF-8"
     assert response.body == b"<p>hi</p>"
+
+
+def test_file_text_types_get_a_utf8_charset_unless_the_type_is_given(tmp_path):
+    table = tmp_path / "table.csv"
+    table.write_text("a,b\n")
+    assert run(file(table)).content_type == "text/csv; charset=UTF-8"
+    assert run(file_stream(table)).content_type == "text/csv; charset=UTF-8"
+    assert run(file(table, mime_type="text/csv")).content_type == "text/csv"
+    assert run(file(table, filename="t.png")).content_type == "image/png"
 
 
 def test_file_unknown_extension_is_octet_stream(tmp_path):
@@ -631,7 +640,7 @@ def test_validate_file():
 def test_file_stream_streams_in_chunks(static_file):
     response = run(file_stream(static_file, chunk_size=300, headers={"X-A": "a"}))
     assert isinstance(response, ResponseStream)
-    assert response.content_type == "text/plain"
+    assert response.content_type == "text/plain; charset=UTF-8"
     assert response.headers["X-A"] == "a"
     stream = response.stream = FakeStream()
     run(response.streaming_fn(response))

@@ -1,46 +1,109 @@
-"""Building URLs from route names: ``app.url_for`` and ``request.url_for``."""
+"""Building URLs from route names: ``app.url_for`` and ``request.url_for``.
+
+Keyword arguments naming a route parameter fill the path; the others become the
+query string (a list gives the key once per value). The special arguments:
+
+- ``_anchor``: the fragment;
+- ``_external``: an absolute URL, on ``_server``, else the route's host, else
+  ``config.SERVER_NAME``. With none of them the URL stays relative. A server
+  name may carry a scheme ("https://example.com") and a path the app is mounted
+  under ("example.com/api");
+- ``_scheme``: the scheme of an external URL (``http`` unless the server name
+  has one); giving it without ``_external`` is a ValueError;
+- ``_method``: accepted and ignored (routes are found by name).
+"""
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import quote, urlencode, urlunparse
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode, urlunsplit
 
 from sanic.exceptions import URLBuildError
 
+if TYPE_CHECKING:
+    from sanic.app import Sanic
+    from sanic.request import Request
+    from sanic.routing.route import Route
 
-def build_url(app: Any, view_name: str, **kwargs: Any) -> str:
-    """The URL of the route named ``view_name``; unknown kwargs become the query."""
-    route = app.router.find_route_by_view_name(view_name)
-    if route is None and not view_name.startswith(f"{app.name}."):
-        route = app.router.find_route_by_view_name(f"{app.name}.{view_name}")
-    if route is None:
-        raise URLBuildError(f"Endpoint with name `{view_name}` was not found")
+# Characters a fragment may hold unencoded (RFC 3986), and "%" for escapes.
+_FRAGMENT_SAFE = "!$&'()*+,;=:@-._~/?%"
+
+
+def build_url(app: Sanic, view_name: str, **kwargs: Any) -> str:
+    """The URL of the route named ``view_name``; see the module docstring."""
+    return _build(app, view_name, kwargs, "")
+
+
+def build_request_url(request: Request, view_name: str, **kwargs: Any) -> str:
+    """``request.url_for``: always external, by default on the request's scheme
+    and effective host (``request.host``); ``SERVER_NAME``, when set, wins over
+    the host."""
+    kwargs.setdefault("_scheme", request.scheme)
+    kwargs["_external"] = True
+    return _build(request.app, view_name, kwargs, request.host)
+
+
+def _build(
+    app: Sanic, view_name: str, kwargs: dict[str, Any], fallback_server: str
+) -> str:
+    route = _find_route(app, view_name)
     anchor = kwargs.pop("_anchor", "")
     external = kwargs.pop("_external", False)
     scheme = kwargs.pop("_scheme", "")
     server = kwargs.pop("_server", None)
     kwargs.pop("_method", None)
-    if scheme and scheme not in ("http", "https", "ws", "wss") and not external:
+    if scheme and not external:
         raise ValueError("When specifying _scheme, _external must be True")
     params = {name: kwargs.pop(name) for name in list(kwargs) if name in route.params}
-    path = route.build_path(params)
+    path = route.build_path(params, encode=True)
+    netloc = ""
     if external:
-        server_name = server or app.config.get("SERVER_NAME", "")
-        if "://" in server_name:
-            default_scheme, server_name = server_name.split("://", 1)
-            scheme = scheme or default_scheme
-        netloc = server_name.rstrip("/")
-        scheme = scheme or "http"
-    else:
-        netloc = ""
-        scheme = ""
+        if server is None:
+            server = (
+                route.requirements.get("host")
+                or app.config.get("SERVER_NAME")
+                or fallback_server
+            )
+        scheme, netloc, prefix = _split_server(
+            server, scheme, app.config.get("SERVER_NAME") or ""
+        )
+        path = prefix + path
     query = urlencode(
         [
-            (k, v)
-            for k, values in kwargs.items()
-            for v in (values if isinstance(values, list) else [values])
+            (key, value)
+            for key, values in kwargs.items()
+            for value in (values if isinstance(values, (list, tuple)) else (values,))
         ]
     )
-    return urlunparse(
-        (scheme, netloc, quote(path, safe="/:@!$&'()*+,;=%"), "", query, anchor)
-    )
+    fragment = quote(str(anchor), safe=_FRAGMENT_SAFE) if anchor else ""
+    return urlunsplit((scheme, netloc, path, query, fragment))
+
+
+def _find_route(app: Sanic, view_name: str) -> Route:
+    """Find by full name, or without the app's prefix ("bp.handler")."""
+    router = app.router
+    route = router.find_route_by_view_name(view_name)
+    if route is None and not view_name.startswith(f"{app.name}."):
+        route = router.find_route_by_view_name(f"{app.name}.{view_name}")
+    if route is None:
+        raise URLBuildError(f"Endpoint with name `{view_name}` was not found")
+    return route
+
+
+def _split_server(server: str, scheme: str, server_name: str) -> tuple[str, str, str]:
+    """(scheme, netloc, path prefix) for an external URL on ``server``.
+
+    Without a server the URL stays relative: ("", "", ""). A scheme in
+    ``SERVER_NAME`` is the default when the server (a route's host, say) has none.
+    """
+    if not server:
+        return "", "", ""
+    given, sep, rest = server.partition("://")
+    if sep:
+        server = rest
+        scheme = scheme or given
+    elif "://" in server_name:
+        scheme = scheme or server_name.partition("://")[0]
+    netloc, _, prefix = server.partition("/")
+    prefix = prefix.strip("/")
+    return scheme or "http", netloc, f"/{prefix}" if prefix else ""

@@ -17,6 +17,10 @@ from urllib.parse import parse_qs, parse_qsl, urlunparse
 from httptools import parse_url
 from httptools.parser.errors import HttpParserInvalidURLError
 
+# A module, not its names: sanic.cookies.request imports this package, so it
+# may still be loading when this module is.
+import sanic.cookies.request as request_cookies
+from sanic.application.urls import build_request_url
 from sanic.compat import Header
 from sanic.constants import (
     CACHEABLE_HTTP_METHODS,
@@ -24,7 +28,6 @@ from sanic.constants import (
     IDEMPOTENT_HTTP_METHODS,
     SAFE_HTTP_METHODS,
 )
-from sanic.cookies.request import CookieRequestParameters, parse_cookie
 from sanic.exceptions import BadRequest, BadURL, ServerError
 from sanic.headers import (
     AcceptList,
@@ -336,10 +339,10 @@ class Request(Generic[sanic_type, ctx_type]):
     # ---- cookies, auth, negotiation --------------------------------------------
 
     @property
-    def cookies(self) -> CookieRequestParameters:
+    def cookies(self) -> request_cookies.CookieRequestParameters:
         if self._cookies is None:
-            self._cookies = CookieRequestParameters(
-                parse_cookie(self.headers.getone("cookie", ""))
+            self._cookies = request_cookies.CookieRequestParameters(
+                request_cookies.parse_cookie(self.headers.getone("cookie", ""))
             )
         return self._cookies
 
@@ -395,12 +398,12 @@ class Request(Generic[sanic_type, ctx_type]):
         return f"/{self.route.path}" if self.route is not None else None
 
     def url_for(self, view_name: str, **kwargs: Any) -> str:
-        """``app.url_for`` with this request's scheme and host, always external."""
-        kwargs.setdefault("_scheme", self.scheme)
-        if not self.app.config.get("SERVER_NAME"):
-            kwargs.setdefault("_server", self.host)
-        kwargs["_external"] = True
-        return self.app.url_for(view_name, **kwargs)
+        """The external URL of a route, on this request's scheme and host.
+
+        ``config.SERVER_NAME``, when set, is used instead of the host. Clients
+        control the Host header: use ``app.url_for`` where that matters.
+        """
+        return build_request_url(self, view_name, **kwargs)
 
     # ---- the connection and the network ----------------------------------------
 

@@ -28,6 +28,7 @@ __all__ = [
     "empty",
     "file",
     "file_stream",
+    "guess_content_type",
     "html",
     "json",
     "raw",
@@ -170,9 +171,22 @@ def _file_headers(
     if filename:
         out.setdefault("Content-Disposition", _content_disposition(filename))
     if not mime_type:
-        name = filename or os.path.basename(location)
-        mime_type = guess_type(name)[0] or DEFAULT_HTTP_CONTENT_TYPE
+        mime_type = guess_content_type(filename or os.path.basename(location))
     return out, mime_type
+
+
+def guess_content_type(path: str | PurePath) -> str:
+    """The content type for a file name, ``text/*`` types with ``charset=UTF-8``.
+
+    Unknown types are ``application/octet-stream``. For responses and static
+    handlers serving files whose type was not given.
+    """
+    mime_type = guess_type(path)[0]
+    if mime_type is None:
+        return DEFAULT_HTTP_CONTENT_TYPE
+    if mime_type.startswith("text/"):
+        return f"{mime_type}; charset=UTF-8"
+    return mime_type
 
 
 def _read_file(

@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from sanic.exceptions import URLBuildError
+from sanic.routing.encoding import canonical_segment
 from sanic.routing.parser import EXT, MIXED, PARAM, STATIC, ParamInfo, Segment
 
 if TYPE_CHECKING:
@@ -115,26 +117,33 @@ class Route:
                 params[slot] = value
         return params
 
-    def build_path(self, params: Mapping[str, Any]) -> str:
-        """Build "/user/5" from parameter values, checking each against its type."""
+    def build_path(self, params: Mapping[str, Any], *, encode: bool = False) -> str:
+        """Build "/user/5" from parameter values, checking each against its type.
+
+        With ``encode`` the result is ready for a URL: values are percent-encoded
+        (a "/" is kept only in ``path``-like values) and literal segments are in
+        their canonical encoding.
+        """
         built: list[str] = []
         for segment in self.parsed:
             if segment.kind == STATIC:
-                built.append(segment.raw)
+                built.append(segment.canonical if encode else segment.raw)
             elif segment.kind == EXT:
-                built.append(self._build_ext(segment, params))
+                built.append(self._build_ext(segment, params, encode))
             else:
                 built.append(
                     "".join(
-                        part
+                        (canonical_segment(part) if encode else part)
                         if isinstance(part, str)
-                        else self._build_value(part, params)
+                        else self._build_value(part, params, encode)
                         for part in segment.parts
                     )
                 )
         return "/" + "/".join(built)
 
-    def _build_value(self, param: ParamInfo, params: Mapping[str, Any]) -> str:
+    def _build_value(
+        self, param: ParamInfo, params: Mapping[str, Any], encode: bool
+    ) -> str:
         if param.name not in params:
             raise URLBuildError(
                 f"Required parameter `{param.name}` was not passed to url_for "
@@ -154,11 +163,15 @@ class Route:
                     f'Value "{text}" for parameter `{param.name}` is not a valid '
                     f"`{param.label}`"
                 ) from exc
+        if encode:
+            return quote(text, safe=(_PCHAR + "/") if param.spans else _PCHAR)
         return text
 
-    def _build_ext(self, segment: Segment, params: Mapping[str, Any]) -> str:
+    def _build_ext(
+        self, segment: Segment, params: Mapping[str, Any], encode: bool
+    ) -> str:
         file_param, ext_param = segment.params
-        name = self._build_value(file_param, params)
+        name = self._build_value(file_param, params, encode)
         extensions = file_param.extensions
         ext = params.get("ext")
         if ext is None and extensions and len(extensions) == 1:
@@ -174,13 +187,17 @@ class Route:
                 f'Value "{ext}" for parameter `ext` is not an allowed extension '
                 f"({allowed})"
             )
-        return f"{name}.{ext}"
+        return f"{name}.{quote(ext, safe=_PCHAR) if encode else ext}"
 
     def __repr__(self) -> str:
         methods = ",".join(sorted(self.methods))
         host = self.requirements.get("host")
         where = f" host={host}" if host else ""
         return f"<Route: name={self.name} path={self.uri} methods={methods}{where}>"
+
+
+# RFC 3986 ``pchar`` without "%": what a path segment may hold unencoded.
+_PCHAR = "!$&'()*+,;=:@-._~"
 
 
 def _to_text(value: Any) -> str:

@@ -8,7 +8,12 @@ import sys
 from contextvars import Context, copy_context
 from typing import Any
 
-from sanic.exceptions import RequestTimeout, ServiceUnavailable
+from sanic.exceptions import (
+    CLIENT_GONE,
+    RESPONSE_TIMED_OUT,
+    RequestTimeout,
+    ServiceUnavailable,
+)
 from sanic.helpers import Resumed
 from sanic.http import Http, Stage
 from sanic.log import access_logger, error_logger
@@ -167,7 +172,7 @@ class HttpProtocol(SanicProtocol):
             self.http.connection_lost()
         task = self._task
         if task is not None and not task.done():
-            task.cancel()
+            task.cancel(CLIENT_GONE)
 
     def _signal(self, event: str, context: dict[str, Any]) -> None:
         """Dispatch a connection event; protocol callbacks cannot await it."""
@@ -328,12 +333,12 @@ class HttpProtocol(SanicProtocol):
             request = http.request
             request._keep_alive = False
             if task is not None:
-                task.cancel()
+                task.cancel(RESPONSE_TIMED_OUT)
             self._task = None
             self.app._write_error(request, ServiceUnavailable("Response Timeout"))
         else:
             if task is not None:
-                task.cancel()
+                task.cancel(RESPONSE_TIMED_OUT)
             self.abort()
 
     # ---- graceful shutdown -----------------------------------------------------
