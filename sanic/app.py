@@ -906,9 +906,7 @@ class Sanic(Generic[config_type, ctx_type]):
         try:
             chain = route.request_middleware
             if chain:
-                done_steps = 0
                 for middleware in chain:
-                    done_steps += 1
                     result = middleware(request)
                     if result.__class__ is CoroutineType:
                         try:
@@ -917,11 +915,11 @@ class Sanic(Generic[config_type, ctx_type]):
                             result = finished.value
                         else:
                             return self._resume_request_middleware(
-                                request, Resumed(result, first), done_steps
+                                request, Resumed(result, first), middleware
                             )
                     elif result is not None and isawaitable(result):
                         return self._resume_request_middleware(
-                            request, result, done_steps
+                            request, result, middleware
                         )
                     if result is not None:
                         return self._after_handler(request, _ready(result))
@@ -942,9 +940,7 @@ class Sanic(Generic[config_type, ctx_type]):
                 return self._after_handler(request, _ready(response))
             chain = route.response_middleware
             if chain:
-                done_steps = 0
                 for middleware in chain:
-                    done_steps += 1
                     result = middleware(request, response)
                     if result.__class__ is CoroutineType:
                         try:
@@ -953,11 +949,11 @@ class Sanic(Generic[config_type, ctx_type]):
                             result = finished.value
                         else:
                             return self._resume_response_middleware(
-                                request, response, Resumed(result, first), done_steps
+                                request, response, Resumed(result, first), middleware
                             )
                     elif result is not None and isawaitable(result):
                         return self._resume_response_middleware(
-                            request, response, result, done_steps
+                            request, response, result, middleware
                         )
                     if result is not None:
                         response = result
@@ -970,13 +966,14 @@ class Sanic(Generic[config_type, ctx_type]):
             return self.handle_exception(request, exc)
 
     async def _resume_request_middleware(
-        self, request: Request, pending: Any, done_steps: int
+        self, request: Request, pending: Any, suspended: Callable
     ) -> None:
-        """The rest of the cycle after request middleware that suspended."""
+        """The rest of the cycle after request middleware ``suspended``."""
         try:
             response = await pending
             if response is None:
-                chain = request.route.request_middleware[done_steps:]  # type: ignore[union-attr]
+                chain = request.route.request_middleware  # type: ignore[union-attr]
+                chain = chain[chain.index(suspended) + 1 :]
                 response = await self._run_request_middleware(request, chain)
             if response is None:
                 route = request.route
@@ -990,14 +987,15 @@ class Sanic(Generic[config_type, ctx_type]):
             await self.handle_exception(request, exc)
 
     async def _resume_response_middleware(
-        self, request: Request, response: Any, pending: Any, done_steps: int
+        self, request: Request, response: Any, pending: Any, suspended: Callable
     ) -> None:
-        """The rest of the cycle after response middleware that suspended."""
+        """The rest of the cycle after response middleware ``suspended``."""
         try:
             result = await pending
             if result is not None:
                 response = result
-            chain = request.route.response_middleware[done_steps:]  # type: ignore[union-attr]
+            chain = request.route.response_middleware  # type: ignore[union-attr]
+            chain = chain[chain.index(suspended) + 1 :]
             response = await self._run_response_middleware(request, response, chain)
             await self._write_any(request, response)
         except CancelledError as exc:

@@ -84,6 +84,24 @@ def test_app_debug_is_read_only(app):
         app.debug = True
 
 
+def test_app_debug_reflects_the_run_mode(app):
+    @app.get("/")
+    async def handler(request):
+        return text(str(request.app.debug))
+
+    _, response = app.test_client.get("/", debug=True)
+    assert response.text == "True"
+    _, response = app.test_client.get("/")
+    assert response.text == "False"
+
+
+def test_app_has_no_is_running_or_is_stopping(app):
+    """Removed in Sanic 23.x: the state lives on ``app.state``."""
+    assert not hasattr(app, "is_running")
+    assert not hasattr(app, "is_stopping")
+    assert app.state.is_running is False
+
+
 def test_same_path_and_method_twice_is_an_error_at_registration(app):
     @app.get("/dup")
     async def first(request):

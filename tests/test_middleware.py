@@ -326,3 +326,151 @@ def test_with_no_middleware_the_request_path_does_no_middleware_work(
     assert response.text == "fast"
     route = app.router.routes[0]
     assert route.request_middleware == () and route.response_middleware == ()
+
+
+def test_mixed_priorities_across_app_blueprint_and_group_set_the_order(
+    app: Sanic,
+) -> None:
+    """Priority first (higher earlier), then definition order: forwards for
+    request middleware, backwards for response middleware, wherever the
+    middleware was declared (app, blueprint, group)."""
+    from sanic import Blueprint
+
+    order: list[str] = []
+
+    def request_mw(label: str):
+        async def middleware(request):
+            order.append(label)
+
+        return middleware
+
+    def response_mw(label: str):
+        async def middleware(request, response):
+            order.append(label)
+
+        return middleware
+
+    bp = Blueprint("inner", url_prefix="/bp")
+    other = Blueprint("other", url_prefix="/other")
+    group = Blueprint.group(bp, url_prefix="/group")
+
+    @bp.get("/")
+    async def handler(request):
+        order.append("handler")
+        return text("ok")
+
+    @other.get("/")
+    async def other_handler(request):
+        order.append("other handler")
+        return text("ok")
+
+    app.on_request(request_mw("app request p0"))
+    app.on_request(request_mw("app request p3"), priority=3)
+    bp.on_request(request_mw("bp request p5"), priority=5)
+    bp.on_request(request_mw("bp request p0"))
+    group.on_request(request_mw("group request p3"), priority=3)
+    group.on_request(request_mw("group request p0"))
+
+    app.on_response(response_mw("app response p0"))
+    app.on_response(response_mw("app response p2"), priority=2)
+    bp.on_response(response_mw("bp response p0"))
+    bp.on_response(response_mw("bp response p9"), priority=9)
+    group.on_response(response_mw("group response p2"), priority=2)
+
+    app.blueprint(group)
+    app.blueprint(other)
+
+    _, response = app.test_client.get("/group/bp")
+    assert response.status == 200
+    assert order == [
+        "bp request p5",
+        "app request p3",
+        "group request p3",
+        "app request p0",
+        "bp request p0",
+        "group request p0",
+        "handler",
+        "bp response p9",
+        "group response p2",
+        "app response p2",
+        "bp response p0",
+        "app response p0",
+    ]
+
+    # The other blueprint, outside the group, gets the app's middleware only.
+    order.clear()
+    app.test_client.get("/other")
+    assert order == [
+        "app request p3",
+        "app request p0",
+        "other handler",
+        "app response p2",
+        "app response p0",
+    ]
+
+
+def test_middleware_that_suspends_continues_the_chain_in_order(app: Sanic) -> None:
+    """A middleware that awaits hands the rest of the cycle to the connection
+    task: the remaining middleware, the handler and the response middleware all
+    still run, in order."""
+    import asyncio
+
+    order: list[str] = []
+
+    @app.on_request
+    async def first(request):
+        order.append("request 1")
+
+    @app.on_request
+    async def sleeper(request):
+        await asyncio.sleep(0.01)
+        order.append("request 2 (suspended)")
+
+    @app.on_request
+    def third(request):
+        order.append("request 3")
+
+    @app.on_response
+    async def response_first(request, response):
+        order.append("response 2")
+        response.headers["x-last"] = "2"
+
+    @app.on_response
+    async def response_sleeper(request, response):
+        await asyncio.sleep(0.01)
+        order.append("response 1 (suspended)")
+        return text("replaced after suspending")
+
+    @app.get("/")
+    async def handler(request):
+        order.append("handler")
+        return text("ok")
+
+    _, response = app.test_client.get("/")
+    assert response.text == "replaced after suspending"
+    assert response.headers["x-last"] == "2"
+    assert order == [
+        "request 1",
+        "request 2 (suspended)",
+        "request 3",
+        "handler",
+        "response 1 (suspended)",
+        "response 2",
+    ]
+
+
+def test_request_middleware_that_suspends_may_still_answer(app: Sanic) -> None:
+    import asyncio
+
+    @app.on_request
+    async def gate(request):
+        await asyncio.sleep(0.01)
+        return text("gated", status=403)
+
+    @app.get("/")
+    async def handler(request):
+        return text("never")
+
+    _, response = app.test_client.get("/")
+    assert response.status == 403
+    assert response.text == "gated"
