@@ -893,36 +893,19 @@ class Sanic(Generic[config_type, ctx_type]):
     def _respond_now(self, request: Request) -> Any:
         """The request cycle without awaiting anything, when nothing needs to.
 
-        Middleware and the handler are called here, each coroutine driven by
-        hand; when all of them finish without suspending and the response is a
-        plain one, the cycle completes here. The first step that does suspend
-        hands the rest of the cycle to a coroutine, returned for the server to
-        drive. Built-in signals that are registered take the general path.
+        With no middleware or signals, the handler is called here and its
+        coroutine driven by hand; when it finishes without suspending and
+        returns a plain response, the cycle completes here. Otherwise this
+        returns a coroutine that finishes the cycle, for the server to drive
+        (it starts it right away, still without a trip through the loop).
         """
         route = request.route
         if route is None or self._cycle_signals or request._route_error is not None:
             return self.handle_request(request)
+        if route.request_middleware or route.response_middleware:
+            return self._respond_with_middleware(request, route)
         _current.set(request)
         try:
-            chain = route.request_middleware
-            if chain:
-                for middleware in chain:
-                    result = middleware(request)
-                    if result.__class__ is CoroutineType:
-                        try:
-                            first = result.send(None)
-                        except StopIteration as finished:
-                            result = finished.value
-                        else:
-                            return self._resume_request_middleware(
-                                request, Resumed(result, first), middleware
-                            )
-                    elif result is not None and isawaitable(result):
-                        return self._resume_request_middleware(
-                            request, result, middleware
-                        )
-                    if result is not None:
-                        return self._after_handler(request, _ready(result))
             response = route.handler(request, **request.match_info)
             if response.__class__ is CoroutineType:
                 try:
@@ -934,70 +917,54 @@ class Sanic(Generic[config_type, ctx_type]):
             elif isawaitable(response):
                 return self._after_handler(request, response)
             cls = response.__class__
-            if (
-                cls is not HTTPResponse and cls is not JSONResponse
-            ) or request.responded:
-                return self._after_handler(request, _ready(response))
-            chain = route.response_middleware
-            if chain:
-                for middleware in chain:
-                    result = middleware(request, response)
-                    if result.__class__ is CoroutineType:
-                        try:
-                            first = result.send(None)
-                        except StopIteration as finished:
-                            result = finished.value
-                        else:
-                            return self._resume_response_middleware(
-                                request, response, Resumed(result, first), middleware
-                            )
-                    elif result is not None and isawaitable(result):
-                        return self._resume_response_middleware(
-                            request, response, result, middleware
-                        )
-                    if result is not None:
-                        response = result
-                cls = response.__class__
-                if cls is not HTTPResponse and cls is not JSONResponse:
-                    return self._write_any(request, response)
-            request.stream.write_response(response)
-            return None
+            if (cls is HTTPResponse or cls is JSONResponse) and not request.responded:
+                request.stream.write_response(response)
+                return None
+            return self._after_handler(request, _ready(response))
         except Exception as exc:
             return self.handle_exception(request, exc)
 
-    async def _resume_request_middleware(
-        self, request: Request, pending: Any, suspended: Callable
-    ) -> None:
-        """The rest of the cycle after request middleware ``suspended``."""
+    async def _respond_with_middleware(self, request: Request, route: Any) -> None:
+        """The cycle of a route with middleware and no signals, in one coroutine.
+
+        Middleware and the handler are awaited directly: a coroutine that
+        returns without suspending costs no exception this way, so the whole
+        cycle pays for one, when the server finishes driving this one.
+        """
+        _current.set(request)
         try:
-            response = await pending
+            response: Any = None
+            for middleware in route.request_middleware:
+                response = middleware(request)
+                if response is not None:
+                    if response.__class__ is CoroutineType or isawaitable(response):
+                        response = await response
+                    if response is not None:
+                        break
             if response is None:
-                chain = request.route.request_middleware  # type: ignore[union-attr]
-                chain = chain[chain.index(suspended) + 1 :]
-                response = await self._run_request_middleware(request, chain)
-            if response is None:
-                route = request.route
-                response = route.handler(request, **request.match_info)  # type: ignore[union-attr]
+                response = route.handler(request, **request.match_info)
                 if response.__class__ is CoroutineType or isawaitable(response):
                     response = await response
-            await self._deliver(request, response)
-        except CancelledError as exc:
-            await self._cancelled(request, exc)
-        except Exception as exc:
-            await self.handle_exception(request, exc)
-
-    async def _resume_response_middleware(
-        self, request: Request, response: Any, pending: Any, suspended: Callable
-    ) -> None:
-        """The rest of the cycle after response middleware ``suspended``."""
-        try:
-            result = await pending
-            if result is not None:
-                response = result
-            chain = request.route.response_middleware  # type: ignore[union-attr]
-            chain = chain[chain.index(suspended) + 1 :]
-            response = await self._run_response_middleware(request, response, chain)
-            await self._write_any(request, response)
+            if request.responded:
+                await self._finish_responded(request, response)
+                return
+            cls = response.__class__
+            if cls is not HTTPResponse and not isinstance(response, BaseHTTPResponse):
+                raise ServerError(
+                    f"Invalid response type {response!r} (need HTTPResponse)"
+                )
+            for middleware in route.response_middleware:
+                result = middleware(request, response)
+                if result is not None:
+                    if result.__class__ is CoroutineType or isawaitable(result):
+                        result = await result
+                    if result is not None:
+                        response = result
+            cls = response.__class__
+            if cls is HTTPResponse or cls is JSONResponse:
+                request.stream.write_response(response)
+            else:
+                await self._write_any(request, response)
         except CancelledError as exc:
             await self._cancelled(request, exc)
         except Exception as exc:
