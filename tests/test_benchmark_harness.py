@@ -211,3 +211,31 @@ def test_paired_ratios() -> None:
     ratios = run.paired_ratios(samples, "ours", "floor")
     assert ratios["json"] == pytest.approx((79.95 / 41394.90 + 1.0) / 2)
     assert run.paired_ratios(samples, "ours+mw", "ours") == {}
+
+
+@pytest.mark.parametrize("server", ["floor", "ours"])
+@pytest.mark.parametrize("middleware", ["none", "async"])
+def test_instruction_counter_feeds_every_route_to_both_servers(
+    server: str, middleware: str
+) -> None:
+    """The callgrind driver's feeding half: each request gets exactly one write
+    (it asserts so itself), so the count it reports is one request's cost."""
+    import subprocess
+
+    for route in ("plaintext", "json", "user", "echo"):
+        result = subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "instructions.py"),
+                "--feed",
+                server,
+                route,
+                "20",
+                "--middleware",
+                middleware,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
