@@ -25,6 +25,7 @@ from sanic.application.state import ApplicationState, Mode
 from sanic.application.urls import build_url
 from sanic.config import Config
 from sanic.constants import HTTP_METHODS
+from sanic.decorators import DecoratorShortcuts
 from sanic.exceptions import (
     CLIENT_GONE,
     RequestCancelled,
@@ -138,7 +139,7 @@ async def _ready_awaitable(awaitable: Any) -> Any:
     return await awaitable
 
 
-class Sanic(Generic[config_type, ctx_type]):
+class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
     """The application."""
 
     _app_registry: ClassVar[dict[str, Sanic]] = {}
@@ -436,58 +437,6 @@ class Sanic(Generic[config_type, ctx_type]):
         )(handler)
         return handler
 
-    def _method_route(self, method: str, default_ignore_body: bool) -> Callable:
-        def register(
-            uri: str,
-            host: str | list[str] | None = None,
-            strict_slashes: bool | None = None,
-            version: int | str | float | None = None,
-            name: str | None = None,
-            ignore_body: bool | None = None,
-            stream: bool = False,
-            version_prefix: str = "/v",
-            error_format: str | None = None,
-            **ctx_kwargs: Any,
-        ) -> Callable[[Callable], Callable]:
-            return self.route(
-                uri,
-                methods=frozenset({method}),
-                host=host,
-                strict_slashes=strict_slashes,
-                version=version,
-                name=name,
-                ignore_body=default_ignore_body if ignore_body is None else ignore_body,
-                stream=stream,
-                version_prefix=version_prefix,
-                error_format=error_format,
-                **ctx_kwargs,
-            )
-
-        register.__name__ = method.lower()
-        register.__doc__ = f"Register the decorated function for {method} on ``uri``."
-        return register
-
-    def get(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
-        return self._method_route("GET", True)(uri, *args, **kwargs)
-
-    def post(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
-        return self._method_route("POST", False)(uri, *args, **kwargs)
-
-    def put(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
-        return self._method_route("PUT", False)(uri, *args, **kwargs)
-
-    def patch(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
-        return self._method_route("PATCH", False)(uri, *args, **kwargs)
-
-    def delete(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
-        return self._method_route("DELETE", False)(uri, *args, **kwargs)
-
-    def head(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
-        return self._method_route("HEAD", True)(uri, *args, **kwargs)
-
-    def options(self, uri: str, *args: Any, **kwargs: Any) -> Callable:
-        return self._method_route("OPTIONS", True)(uri, *args, **kwargs)
-
     # ---- url building ---------------------------------------------------------
 
     def url_for(self, view_name: str, **kwargs: Any) -> str:
@@ -583,29 +532,6 @@ class Sanic(Generic[config_type, ctx_type]):
         self, listener: Callable, event: str, *, priority: int = 0
     ) -> Callable:
         return self.listeners_registry.add(listener, event, priority)
-
-    def _named_listener(event: str) -> Callable:  # type: ignore[misc]
-        def register(
-            self: Sanic, listener: Callable | None = None, *, priority: int = 0
-        ) -> Any:
-            if listener is None:
-                return lambda fn: self.listeners_registry.add(fn, event, priority)
-            return self.listeners_registry.add(listener, event, priority)
-
-        register.__name__ = event
-        register.__doc__ = f"Register a listener for the {event} event."
-        return register
-
-    before_server_start = _named_listener("before_server_start")
-    after_server_start = _named_listener("after_server_start")
-    before_server_stop = _named_listener("before_server_stop")
-    after_server_stop = _named_listener("after_server_stop")
-    main_process_start = _named_listener("main_process_start")
-    main_process_ready = _named_listener("main_process_ready")
-    main_process_stop = _named_listener("main_process_stop")
-    reload_process_start = _named_listener("reload_process_start")
-    reload_process_stop = _named_listener("reload_process_stop")
-    del _named_listener
 
     def exception(
         self, *exceptions: type[BaseException], apply: bool = True

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sanic.app import _VALID_NAME
 from sanic.constants import HTTP_METHODS
+from sanic.decorators import DecoratorShortcuts
 from sanic.exceptions import SanicException
 from sanic.helpers import Default, _default
 from sanic.listeners import normalize_event
@@ -299,56 +300,7 @@ class ScopedDecorators:
         return decorator
 
 
-def _named_listener(event: str) -> Callable[..., Any]:
-    def register(
-        self: Blueprint,
-        listener: Callable[..., Any] | None = None,
-        *,
-        priority: int = 0,
-    ) -> Any:
-        if listener is None:
-            return lambda fn: self.listener(fn, event, priority=priority)
-        return self.listener(listener, event, priority=priority)
-
-    register.__name__ = event
-    register.__doc__ = f"Register a listener for the {event} event."
-    return register
-
-
-def _method_route(method: str, default_ignore_body: bool) -> Callable[..., Any]:
-    def register(
-        self: Blueprint,
-        uri: str,
-        host: str | list[str] | None = None,
-        strict_slashes: bool | None = None,
-        version: int | str | float | None = None,
-        name: str | None = None,
-        ignore_body: bool | None = None,
-        stream: bool = False,
-        version_prefix: str = _DEFAULT_VERSION_PREFIX,
-        error_format: str | None = None,
-        **ctx_kwargs: Any,
-    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        return self.route(
-            uri,
-            methods=[method],
-            host=host,
-            strict_slashes=strict_slashes,
-            version=version,
-            name=name,
-            ignore_body=default_ignore_body if ignore_body is None else ignore_body,
-            stream=stream,
-            version_prefix=version_prefix,
-            error_format=error_format,
-            **ctx_kwargs,
-        )
-
-    register.__name__ = method.lower()
-    register.__doc__ = f"Register the decorated function for {method} on ``uri``."
-    return register
-
-
-class Blueprint(ScopedDecorators):
+class Blueprint(DecoratorShortcuts, ScopedDecorators):
     """A named collection of routes, middleware, handlers and listeners."""
 
     def __init__(
@@ -608,14 +560,6 @@ class Blueprint(ScopedDecorators):
             **ctx_kwargs,
         )(handler)
 
-    get = _method_route("GET", True)
-    post = _method_route("POST", False)
-    put = _method_route("PUT", False)
-    patch = _method_route("PATCH", False)
-    delete = _method_route("DELETE", False)
-    head = _method_route("HEAD", True)
-    options = _method_route("OPTIONS", True)
-
     def websocket(
         self,
         uri: str,
@@ -701,16 +645,6 @@ class Blueprint(ScopedDecorators):
             return listener_or_event
         event = listener_or_event
         return lambda fn: self.listener(fn, event, priority=priority)
-
-    before_server_start = _named_listener("before_server_start")
-    after_server_start = _named_listener("after_server_start")
-    before_server_stop = _named_listener("before_server_stop")
-    after_server_stop = _named_listener("after_server_stop")
-    main_process_start = _named_listener("main_process_start")
-    main_process_ready = _named_listener("main_process_ready")
-    main_process_stop = _named_listener("main_process_stop")
-    reload_process_start = _named_listener("reload_process_start")
-    reload_process_stop = _named_listener("reload_process_stop")
 
     def signal(
         self,
