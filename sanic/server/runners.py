@@ -61,6 +61,8 @@ def make_server_coro(
 ) -> tuple[Any, set]:
     """The coroutine that creates the asyncio server, and its connection set."""
     connections = connections if connections is not None else set()
+    # Shared by the server's connections (the timeout sweeper lives here).
+    state = state if state is not None else {}
     protocol_class = protocol or HttpProtocol
 
     def factory() -> asyncio.Protocol:

@@ -45,6 +45,42 @@ def _signal_done(task: asyncio.Task) -> None:
         )
 
 
+class TimeoutSweeper:
+    """One timer per server for the request, response and keep-alive timeouts.
+
+    Every tick it asks each connection to check its own state; the request path
+    itself does no timeout bookkeeping. A tick is a quarter of the shortest
+    timeout, between 10 ms and 1 s, so limits hold to within that.
+    """
+
+    __slots__ = ("loop", "tick", "protocols", "handle")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, shortest: float) -> None:
+        self.loop = loop
+        self.tick = min(max(shortest / 4, 0.01), 1.0)
+        self.protocols: set[HttpProtocol] = set()
+        self.handle: asyncio.TimerHandle | None = None
+
+    def add(self, protocol: HttpProtocol) -> None:
+        self.protocols.add(protocol)
+        if self.handle is None:
+            self.handle = self.loop.call_later(self.tick, self.sweep)
+
+    def discard(self, protocol: HttpProtocol) -> None:
+        self.protocols.discard(protocol)
+
+    def sweep(self) -> None:
+        self.handle = None
+        now = self.loop.time()
+        for protocol in list(self.protocols):
+            try:
+                protocol.check_timeouts(now)
+            except Exception:  # one connection's trouble must not stop the others
+                error_logger.exception("Error while checking connection timeouts")
+        if self.protocols:
+            self.handle = self.loop.call_later(self.tick, self.sweep)
+
+
 class _ReportingTransport:
     """A transport that dispatches ``http.lifecycle.send`` for what it writes."""
 
@@ -75,11 +111,10 @@ class HttpProtocol(SanicProtocol):
         "_context",
         "_running",
         "_next",
-        "_timer",
-        "_timer_deadline",
-        "_last_active",
-        "_request_start",
-        "_handler_start",
+        "_sweeper",
+        "_seen_stage",
+        "_seen_served",
+        "_seen_since",
         "_requests_served",
         "_timed_out",
         "access_log",
@@ -104,11 +139,10 @@ class HttpProtocol(SanicProtocol):
         self._context: Context | None = None
         self._running = False  # a handler is in progress
         self._next: Any = None  # a request that became ready meanwhile
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_deadline = 0.0
-        self._last_active = 0.0
-        self._request_start = 0.0
-        self._handler_start = 0.0
+        self._sweeper: TimeoutSweeper | None = None
+        self._seen_stage = _IDLE
+        self._seen_served = 0
+        self._seen_since = 0.0
         self._requests_served = 0
         self._timed_out = False
         self.access_log = bool(config.ACCESS_LOG)
@@ -135,18 +169,20 @@ class HttpProtocol(SanicProtocol):
             )
         else:
             self._task = self.loop.create_task(self._connection_task())
-        now = self.loop.time()
-        self._last_active = self._request_start = now
-        self._arm(now + self.request_timeout)
+        self._seen_since = self.loop.time()
+        sweeper = self.state.get("timeout_sweeper")
+        if sweeper is None:
+            sweeper = self.state["timeout_sweeper"] = TimeoutSweeper(
+                self.loop,
+                min(
+                    self.request_timeout, self.response_timeout, self.keep_alive_timeout
+                ),
+            )
+        self._sweeper = sweeper
+        sweeper.add(self)
 
     def data_received(self, data: bytes) -> None:
         http = self.http
-        now = self.loop.time()
-        self._last_active = now
-        if http.stage is _IDLE:  # type: ignore[union-attr]
-            self._request_start = now
-            if now + self.request_timeout < self._timer_deadline:
-                self._arm(now + self.request_timeout)
         # Http.feed, without its frame: this runs for every packet.
         if http._closed_input:  # type: ignore[union-attr]
             return
@@ -165,9 +201,8 @@ class HttpProtocol(SanicProtocol):
         super().connection_lost(exc)
         if _COMPLETE in getattr(self.app, "_active_signals", ()):
             self._signal(_COMPLETE, {"conn_info": self.conn_info})
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        if self._sweeper is not None:
+            self._sweeper.discard(self)
         if self.http is not None:
             self.http.connection_lost()
         task = self._task
@@ -191,9 +226,6 @@ class HttpProtocol(SanicProtocol):
         task; most handlers finish without suspending and cost no trip through
         the event loop. One that suspends is handed to the connection task.
         """
-        self._handler_start = now = self._last_active
-        if now + self.response_timeout < self._timer_deadline:
-            self._arm(now + self.response_timeout)
         if self._running:
             # Called while a handler finishes (pipelining): run it after that one.
             self._next = request
@@ -267,9 +299,6 @@ class HttpProtocol(SanicProtocol):
 
     def request_finished(self, request: Any, response: Any) -> None:
         self._requests_served += 1
-        now = self._last_active = self.loop.time()
-        if now + self.keep_alive_timeout < self._timer_deadline:
-            self._arm(now + self.keep_alive_timeout)
         if self.access_log and request is not None:
             self._log_access(request, response)
 
@@ -285,46 +314,38 @@ class HttpProtocol(SanicProtocol):
             },
         )
 
-    # ---- timeouts: one timer per connection, re-armed for what is left -----------
+    # ---- timeouts: checked by the server's sweeper, not on the request path ------
 
-    def _arm(self, deadline: float) -> None:
-        """Make the timer fire at ``deadline`` (earlier than it would have)."""
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer_deadline = deadline
-        self._timer = self.loop.call_at(deadline, self._check_timeouts)
+    def check_timeouts(self, now: float) -> None:
+        """Called by the sweeper every tick: act on a stage that outlived its limit.
 
-    def _check_timeouts(self) -> None:
-        self._timer = None
-        self._timer_deadline = float("inf")
+        The request path records nothing for this. A connection whose stage and
+        count of answered requests are what the last tick saw has made no
+        progress since then; the time since that state was first seen is what
+        is compared with the limit (to within one tick).
+        """
         http = self.http
         if http is None or self._closing:
             return
-        now = self.loop.time()
         stage = http.stage
-        if stage is Stage.IDLE:
-            if self._requests_served:
-                limit, since = self.keep_alive_timeout, self._last_active
-            else:
-                limit, since = self.request_timeout, self._request_start
-            if now - since >= limit:
-                self.close()
-                return
-        elif stage is Stage.REQUEST:
-            limit, since = self.request_timeout, self._request_start
-            if now - since >= limit:
-                http._fail(RequestTimeout("Request Timeout"))
-                return
-        elif stage in (Stage.HANDLER, Stage.RESPONSE):
-            limit, since = self.response_timeout, self._handler_start
-            if now - since >= limit:
-                self._response_timeout(http)
-                if self._closing:
-                    return
-                limit, since = self.keep_alive_timeout, now
-        else:
+        served = self._requests_served
+        if stage is not self._seen_stage or served != self._seen_served:
+            self._seen_stage = stage
+            self._seen_served = served
+            self._seen_since = now
             return
-        self._arm(now + max(limit - (now - since), 0.01))
+        elapsed = now - self._seen_since
+        if stage is _IDLE:
+            limit = self.keep_alive_timeout if served else self.request_timeout
+            if elapsed >= limit:
+                self.close()
+        elif stage is Stage.REQUEST:
+            if elapsed >= self.request_timeout:
+                http._fail(RequestTimeout("Request Timeout"))
+        elif stage is Stage.HANDLER or stage is Stage.RESPONSE:
+            if elapsed >= self.response_timeout:
+                self._seen_since = now  # the keep-alive limit counts from here
+                self._response_timeout(http)
 
     def _response_timeout(self, http: Http) -> None:
         task = self._task
