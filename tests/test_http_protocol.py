@@ -161,14 +161,14 @@ def test_expect_100_continue_gets_an_interim_response(wire_app):
         assert response.endswith(b"abc")
 
 
-def test_oversized_header_gets_413_and_closes(wire_app):
+def test_oversized_header_gets_431_and_closes(wire_app):
     wire_app.config.REQUEST_MAX_HEADER_SIZE = 1024
     with serve_in_thread(wire_app) as port, connect(port) as sock:
         sock.sendall(
             b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 4096 + b"\r\n\r\n"
         )
         data = read_until_closed(sock)
-        assert data.startswith(b"HTTP/1.1 413 ")
+        assert data.startswith(b"HTTP/1.1 431 ")
 
 
 def test_body_over_request_max_size_gets_413(wire_app):
@@ -283,7 +283,7 @@ def test_upgrade_request_to_a_plain_route_is_answered_then_closed(wire_app):
         assert sock.recv(10) == b""  # the server closed it (no keep-alive wait)
 
 
-def test_head_growing_past_the_limit_across_packets_gets_413(wire_app):
+def test_head_growing_past_the_limit_across_packets_gets_431(wire_app):
     wire_app.config.REQUEST_MAX_HEADER_SIZE = 2048
     with serve_in_thread(wire_app) as port, connect(port) as sock:
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
@@ -294,16 +294,16 @@ def test_head_growing_past_the_limit_across_packets_gets_413(wire_app):
         except OSError:
             pass  # the server may already have closed
         data = read_rejection(sock)
-        assert data is None or data.startswith(b"HTTP/1.1 413 ")
+        assert data is None or data.startswith(b"HTTP/1.1 431 ")
 
 
-def test_many_small_headers_in_one_packet_over_the_limit_get_413(wire_app):
+def test_many_small_headers_in_one_packet_over_the_limit_get_431(wire_app):
     wire_app.config.REQUEST_MAX_HEADER_SIZE = 1024
     with serve_in_thread(wire_app) as port, connect(port) as sock:
         headers = b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 20) for i in range(100))
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
         data = read_until_closed(sock)
-        assert data.startswith(b"HTTP/1.1 413 ")
+        assert data.startswith(b"HTTP/1.1 431 ")
 
 
 def test_endless_header_value_is_cut_off(wire_app):
@@ -316,4 +316,12 @@ def test_endless_header_value_is_cut_off(wire_app):
         except OSError:
             pass  # closed by the server: what this test wants
         data = read_rejection(sock)
-        assert data is None or data.startswith(b"HTTP/1.1 413 ")
+        assert data is None or data.startswith(b"HTTP/1.1 431 ")
+
+
+def test_overlong_request_line_gets_414_and_closes(wire_app):
+    wire_app.config.REQUEST_MAX_HEADER_SIZE = 1024
+    with serve_in_thread(wire_app) as port, connect(port) as sock:
+        sock.sendall(b"GET /" + b"a" * 2048 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = read_until_closed(sock)
+        assert data.startswith(b"HTTP/1.1 414 ")

@@ -27,6 +27,7 @@ from sanic.exceptions import (
     PayloadTooLarge,
     SanicException,
     ServerError,
+    URITooLong,
 )
 from sanic.http.constants import Stage
 from sanic.http.encode import CHUNKED_END, encode_chunk, encode_head, encode_response
@@ -192,7 +193,7 @@ class Http:
             self.stage = _REQUEST
         self._url = url
         if len(url) > self.header_max_size:
-            raise _HeadTooLarge("Request header exceeds the size limit")
+            raise URITooLong("Request URI exceeds the size limit")
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._headers.append((name, value))
@@ -542,7 +543,9 @@ class Http:
 
 
 class _HeadTooLarge(SanicException):
-    status_code = 413
+    """The head outgrew REQUEST_MAX_HEADER_SIZE: 431 Request Header Fields Too Large."""
+
+    status_code = 431
     quiet = True
 
 
