@@ -150,14 +150,14 @@ class Http:
         if self._closed_input:
             return
         self._packet_len = len(data)
-        if self._parsing is None:
-            self.count_head_bytes(len(data))
-            if self._closed_input:
-                return
         try:
             self.parser.feed_data(data)
         except Exception as exc:
             self.feed_error(exc)
+            return
+        if self._parsing is None and (self._url or self._headers):
+            # A head is still incomplete after this packet: bound its growth.
+            self.count_head_bytes(len(data))
 
     def feed_error(self, exc: Exception) -> None:
         """What the parser raised while reading: answer it, or stop reading."""
@@ -197,9 +197,9 @@ class Http:
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._headers.append((name, value))
-        # Exact sizes only when the bytes received for heads already exceed the
-        # limit (a head arriving over several packets); see on_headers_complete.
-        if self._unparsed_head > self.header_max_size:
+        # Exact sizes only when the bytes that can hold this head exceed the
+        # limit; see on_headers_complete.
+        if self._unparsed_head + self._packet_len > self.header_max_size:
             if self.head_size() > self.header_max_size:
                 raise _HeadTooLarge("Request header exceeds the size limit")
         if len(name) in _SPECIAL_NAME_LENGTHS:
@@ -210,7 +210,7 @@ class Http:
         return len(self._url) + sum(map(len, chain.from_iterable(self._headers)))
 
     def count_head_bytes(self, size: int) -> None:
-        """Bound bytes received while no head is complete.
+        """Bound the bytes of packets after which a head is still incomplete.
 
         httptools keeps a URL or header value that is still arriving to itself,
         so without this a client could stream one endless value into memory.
@@ -233,10 +233,10 @@ class Http:
             self._connection_header = True
 
     def on_headers_complete(self) -> None:
-        # The head is no larger than the bytes received while it was incomplete,
-        # or, if it began after another head in this packet, than the packet.
-        # Only when that bound is over the limit is the exact size needed.
-        if (self._unparsed_head or self._packet_len) > self.header_max_size:
+        # The head is no larger than the earlier packets that left it
+        # incomplete (``_unparsed_head``) plus this packet. Only when that bound
+        # is over the limit is the exact size needed.
+        if self._unparsed_head + self._packet_len > self.header_max_size:
             if self.head_size() > self.header_max_size:
                 raise _HeadTooLarge("Request header exceeds the size limit")
         self._unparsed_head = 0
@@ -376,7 +376,7 @@ class Http:
         """After ``request``: close, start a queued request, or wait for one."""
         if not request._keep_alive:
             self.stage = _FAILED
-            self.protocol.close()
+            self._close()
         elif self._pending:
             if len(self._pending) == MAX_PIPELINED:
                 self.protocol.resume_reading()
@@ -426,7 +426,15 @@ class Http:
             content_length=len(body),
         )
         self.protocol.write(head + body)
-        self.protocol.close()
+        self._close()
+
+    def _close(self) -> None:
+        """Close; if reading stopped mid-message, let the client's bytes drain
+        first so that what was written reaches it (see ``close_unread``)."""
+        if self._closed_input and hasattr(self.protocol, "close_unread"):
+            self.protocol.close_unread()
+        else:
+            self.protocol.close()
 
     # ---- bytes out: the response channel (request.stream) ---------------------
 

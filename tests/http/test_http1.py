@@ -156,3 +156,24 @@ def test_head_response_has_length_but_no_body(routed_app):
     head = protocol.written[0]
     assert head.endswith(b"\r\n\r\n")
     assert b"content-length: 7\r\n" in head  # len("HEAD /a")
+
+
+def test_head_and_a_large_body_in_one_packet_are_not_a_head_too_large(routed_app):
+    """Bytes after the end of the head are body, not head: a 200 KiB upload that
+    arrives in the same read as its head is accepted."""
+    http, protocol = make(routed_app)
+    body = b"x" * 200_000
+    http.feed(b"POST /a HTTP/1.1\r\nContent-Length: 200000\r\n\r\n" + body)
+    (request,) = protocol.dispatched
+    assert request.body == body
+    assert protocol.written[0].startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+def test_a_head_over_the_limit_split_across_packets_is_still_caught(routed_app):
+    routed_app.config.REQUEST_MAX_HEADER_SIZE = 1024
+    http, protocol = make(routed_app)
+    http.feed(b"GET /a HTTP/1.1\r\nX-One: " + b"a" * 700 + b"\r\n")
+    http.feed(b"X-Two: " + b"b" * 700 + b"\r\n\r\n")
+    assert protocol.dispatched == []
+    assert protocol.written[0].startswith(b"HTTP/1.1 431 ")
+    assert protocol.closed

@@ -112,6 +112,8 @@ class HttpProtocol(SanicProtocol):
         "_running",
         "_next",
         "_sweeper",
+        "_linger",
+        "graceful_close_timeout",
         "_seen_stage",
         "_seen_served",
         "_seen_since",
@@ -140,6 +142,8 @@ class HttpProtocol(SanicProtocol):
         self._running = False  # a handler is in progress
         self._next: Any = None  # a request that became ready meanwhile
         self._sweeper: TimeoutSweeper | None = None
+        self._linger: asyncio.TimerHandle | None = None
+        self.graceful_close_timeout = float(config.GRACEFUL_TCP_CLOSE_TIMEOUT)
         self._seen_stage = _IDLE
         self._seen_served = 0
         self._seen_since = 0.0
@@ -187,18 +191,41 @@ class HttpProtocol(SanicProtocol):
         if http._closed_input:  # type: ignore[union-attr]
             return
         http._packet_len = len(data)  # type: ignore[union-attr]
-        if http._parsing is None:  # type: ignore[union-attr]
-            http._unparsed_head += len(data)  # type: ignore[union-attr]
-            if http._unparsed_head > http.incomplete_head_limit:  # type: ignore[union-attr]
-                http.count_head_bytes(0)  # type: ignore[union-attr]
-                return
         try:
             http.parser.feed_data(data)  # type: ignore[union-attr]
         except Exception as exc:
             http.feed_error(exc)  # type: ignore[union-attr]
+            return
+        if http._parsing is None and (http._url or http._headers):  # type: ignore[union-attr]
+            # A head is still incomplete after this packet: bound its growth.
+            http.count_head_bytes(len(data))  # type: ignore[union-attr]
+
+    def close_unread(self) -> None:
+        """Close a connection whose client may still be sending (after an error).
+
+        Closing with unread bytes makes the kernel send a reset, which can
+        destroy the error response before the client reads it. So: send what is
+        buffered and our FIN, keep reading and discarding until the client
+        closes too, and give up after GRACEFUL_TCP_CLOSE_TIMEOUT.
+        """
+        transport = self.transport
+        if self._closing or transport is None:
+            return
+        if self.graceful_close_timeout <= 0 or not transport.can_write_eof():
+            self.close()
+            return
+        self._closing = True
+        transport.write_eof()
+        if self._reading_paused:
+            self._reading_paused = False
+            transport.resume_reading()
+        self._linger = self.loop.call_later(self.graceful_close_timeout, self.abort)
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
+        if self._linger is not None:
+            self._linger.cancel()
+            self._linger = None
         if _COMPLETE in getattr(self.app, "_active_signals", ()):
             self._signal(_COMPLETE, {"conn_info": self.conn_info})
         if self._sweeper is not None:
