@@ -54,8 +54,8 @@ MAX_PIPELINED = 16
 MAX_QUEUED_CHUNKS = 8
 _METHODS: dict[bytes, str] = {}
 # Lengths of the header names the connection itself needs:
-# content-length, expect, connection.
-_SPECIAL_NAME_LENGTHS = frozenset({14, 6, 10})
+# content-length, expect, connection, transfer-encoding.
+_SPECIAL_NAME_LENGTHS = frozenset({14, 6, 10, 17})
 
 
 def _method_name(method: bytes) -> str:
@@ -231,6 +231,10 @@ class Http:
             self._expect = value
         elif name == b"connection":
             self._connection_header = True
+        elif name == b"transfer-encoding" and value.strip().lower() != b"chunked":
+            # Only chunked is understood; a list ("gzip, chunked") or another
+            # coding is a smuggling shape (RFC 9112 6.1), refused outright.
+            raise BadRequest("Bad Request: unsupported Transfer-Encoding")
 
     def on_headers_complete(self) -> None:
         # The head is no larger than the earlier packets that left it
