@@ -107,3 +107,23 @@ def test_tasks_still_running_are_cancelled_when_the_server_stops(app: Sanic) -> 
 
     app.test_client.get("/")
     assert states == ["cancelled at shutdown"]
+
+
+def test_a_type_error_inside_a_task_callable_is_not_retried_without_the_app(
+    app: Sanic,
+) -> None:
+    """The app is passed according to the signature, not by trial and error."""
+    calls: list[str] = []
+
+    def factory(app_):
+        calls.append("called")
+        raise TypeError("the task's own bug")
+
+    @app.get("/")
+    async def handler(request):
+        with pytest.raises(TypeError, match="the task's own bug"):
+            request.app.add_task(factory)
+        return json({"calls": calls})
+
+    _, response = app.test_client.get("/")
+    assert response.json == {"calls": ["called"]}

@@ -118,7 +118,6 @@ class HttpProtocol(SanicProtocol):
         "_seen_served",
         "_seen_since",
         "_requests_served",
-        "_timed_out",
         "access_log",
         "keep_alive_timeout",
         "request_timeout",
@@ -148,7 +147,6 @@ class HttpProtocol(SanicProtocol):
         self._seen_served = 0
         self._seen_since = 0.0
         self._requests_served = 0
-        self._timed_out = False
         self.access_log = bool(config.ACCESS_LOG)
         self.keep_alive_timeout = float(config.KEEP_ALIVE_TIMEOUT)
         self.request_timeout = float(config.REQUEST_TIMEOUT)
@@ -376,7 +374,6 @@ class HttpProtocol(SanicProtocol):
 
     def _response_timeout(self, http: Http) -> None:
         task = self._task
-        self._timed_out = True
         if http.stage is Stage.HANDLER and http.request is not None:
             request = http.request
             request._keep_alive = False
