@@ -1295,6 +1295,7 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
             port=port,
             unix=unix,
         )
+        self.state.auto_tls = auto_tls
         serve(
             self.state.host,
             self.state.port,

@@ -25,6 +25,7 @@ class ApplicationState:
     host: str = ""
     port: int = 0
     ssl: Any = None
+    auto_tls: bool = False
     sock: Any = None
     unix: str = ""
     mode: Mode = Mode.PRODUCTION

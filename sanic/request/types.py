@@ -69,6 +69,7 @@ class Request(Generic[sanic_type, ctx_type]):
     _cookies: Any = None
     _route_error: Exception | None = None
     _keep_alive = True
+    _access_start = 0.0  # loop.time() at dispatch, stamped only when access logs are on
     body = b""
     stream: Any = None
     conn_info: Any = None

@@ -8,6 +8,7 @@ import signal as os_signal
 import socket
 from typing import Any
 
+from sanic.http.tls import get_ssl_context
 from sanic.log import error_logger, server_logger
 from sanic.server.async_server import AsyncioServer
 from sanic.server.loop import new_event_loop
@@ -64,6 +65,7 @@ def make_server_coro(
     # Shared by the server's connections (the timeout sweeper lives here).
     state = state if state is not None else {}
     protocol_class = protocol or HttpProtocol
+    ssl = get_ssl_context(app, ssl)
 
     def factory() -> asyncio.Protocol:
         return protocol_class(

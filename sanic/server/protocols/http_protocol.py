@@ -251,6 +251,8 @@ class HttpProtocol(SanicProtocol):
         task; most handlers finish without suspending and cost no trip through
         the event loop. One that suspends is handed to the connection task.
         """
+        if self.access_log:
+            request._access_start = self.loop.time()
         if self._running:
             # Called while a handler finishes (pipelining): run it after that one.
             self._next = request
