@@ -10,10 +10,10 @@ from asyncio import CancelledError
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sanic.helpers import STATUS_CODES
+from sanic.helpers import _CLIENT_GONE, STATUS_CODES
 
 # Why the server cancels a handler's task (the CancelledError's message).
-CLIENT_GONE = "Request cancelled: the client went away"
+CLIENT_GONE = _CLIENT_GONE
 RESPONSE_TIMED_OUT = "Request cancelled: the response timed out"
 
 

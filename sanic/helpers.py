@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from asyncio import CancelledError
 from http import HTTPStatus
 from typing import Any
+
+# The message of the server's cancellation when a client goes away (the same
+# string as sanic.exceptions.CLIENT_GONE, which imports this module).
+_CLIENT_GONE = "Request cancelled: the client went away"
 
 STATUS_CODES: dict[int, bytes] = {
     status.value: status.phrase.encode("latin-1") for status in HTTPStatus
@@ -94,6 +99,12 @@ class Resumed:
             try:
                 yield value
             except BaseException as exc:  # cancellation and the like go inside
+                if exc.__class__ is CancelledError and exc.args == (_CLIENT_GONE,):
+                    # The server cancelled because the client went away: the
+                    # handler sees it as what it is.
+                    from sanic.exceptions import RequestCancelled
+
+                    exc = RequestCancelled(_CLIENT_GONE)
                 try:
                     value = coro.throw(exc)
                 except StopIteration as stop:

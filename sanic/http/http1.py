@@ -47,11 +47,13 @@ _FAILED = Stage.FAILED
 _BUFFER = "buffer"  # kept for request.body
 _STREAM = "stream"  # handed to a stream=True handler as it arrives
 _IGNORE = "ignore"  # dropped: the route does not read bodies
+_EARLY = "early"  # dropped: answered at its head, without 100 Continue
 
 # Requests parsed ahead of the one being handled before reading pauses.
 MAX_PIPELINED = 16
-# Body chunks queued for a streaming handler before reading pauses.
-MAX_QUEUED_CHUNKS = 8
+# Body chunks queued for a streaming handler before reading pauses, whatever
+# their size (REQUEST_BUFFER_SIZE bounds their bytes).
+MAX_QUEUED_CHUNKS = 256
 _METHODS: dict[bytes, str] = {}
 # Lengths of the header names the connection itself needs:
 # content-length, expect, connection, transfer-encoding.
@@ -96,6 +98,7 @@ class Http:
         "_head_sent",
         "_chunked",
         "request_max_size",
+        "request_buffer_size",
         "header_max_size",
         "request_class",
         "conn_info",
@@ -112,6 +115,7 @@ class Http:
         self.app = app
         config = app.config
         self.request_max_size: int = config.REQUEST_MAX_SIZE
+        self.request_buffer_size: int = config.REQUEST_BUFFER_SIZE
         self.header_max_size: int = config.REQUEST_MAX_HEADER_SIZE
         # Allows for a few pipelined heads in one read as well as one large one.
         self.incomplete_head_limit = max(4 * self.header_max_size, 65536)
@@ -278,6 +282,9 @@ class Http:
             )
         except SanicException as exc:
             request._route_error = exc
+            if self._expect is not None:
+                self._expect = None
+                self._answer_early(request)
             return
         request.route = route
         if self._expect is not None:
@@ -294,13 +301,33 @@ class Http:
         if self._content_length == 0 or expect is None:
             return
         if expect.lower() == b"100-continue":
+            # Answered only when the body will be read: a streaming handler's
+            # first read sends it; a route that ignores bodies never does, and
+            # the connection closes after its response (the client may never
+            # send the body it announced).
             if request._route_error is None:
-                self.protocol.write(_CONTINUE)
+                extra = request.route.extra  # type: ignore[union-attr]
+                if extra.stream:
+                    request._expect_continue = True
+                elif extra.ignore_body:
+                    self._answer_early(request)
+                else:
+                    self.protocol.write(_CONTINUE)
+            else:
+                self._answer_early(request)
         else:
             request._route_error = ExpectationFailed(
                 f"Unknown Expect: {expect.decode('latin-1')}"
             )
             request._keep_alive = False
+
+    def _answer_early(self, request: Request) -> None:
+        """Answer at its head a request whose client awaits 100 Continue before
+        sending a body that will not be read; then close, discarding the body
+        if it comes after all."""
+        request._keep_alive = False
+        self._body_mode = _EARLY
+        self._dispatch(request)
 
     def on_body(self, body: bytes) -> None:
         size = self._body_size + len(body)
@@ -320,10 +347,15 @@ class Http:
             else:
                 self._body_parts = [body]
         elif mode is _STREAM:
-            request = self._parsing
-            request._feed_body(body)  # type: ignore[union-attr]
-            if len(request._body_queue) >= MAX_QUEUED_CHUNKS:  # type: ignore[union-attr, arg-type]
-                # The handler reads slower than the client sends.
+            request: Any = self._parsing
+            request._feed_body(body)
+            request._body_buffered += len(body)
+            if (
+                request._body_buffered > self.request_buffer_size
+                or len(request._body_queue) >= MAX_QUEUED_CHUNKS
+            ):
+                # The handler reads slower than the client sends: stop reading
+                # until it has consumed what is buffered (see _read_chunk).
                 self.protocol.pause_reading()
         # _IGNORE: the route does not read bodies (GET and friends by default).
 
@@ -340,11 +372,13 @@ class Http:
             self._body_size = 0
         elif self._body_mode is not _BUFFER:
             self._body_size = 0
-            if self._body_mode is _STREAM:
-                self._body_mode = _BUFFER
+            mode = self._body_mode
+            self._body_mode = _BUFFER
+            if mode is _STREAM:
                 request._feed_body(None)
                 return
-            self._body_mode = _BUFFER
+            if mode is _EARLY:
+                return  # dispatched already
         if self.request is None and not self._pending:
             self.request = request
             self.stage = _HANDLER
@@ -435,7 +469,8 @@ class Http:
     def _close(self) -> None:
         """Close; if reading stopped mid-message, let the client's bytes drain
         first so that what was written reaches it (see ``close_unread``)."""
-        if self._closed_input and hasattr(self.protocol, "close_unread"):
+        unread = self._closed_input or self._parsing is not None
+        if unread and hasattr(self.protocol, "close_unread"):
             self.protocol.close_unread()
         else:
             self.protocol.close()
@@ -502,7 +537,10 @@ class Http:
             if http10:
                 # No chunked encoding in HTTP/1.0: the end of the body is the close.
                 request._keep_alive = False
-            self._chunked = not http10
+            # A length the handler set is honoured (no chunking), else chunked.
+            self._chunked = not http10 and not (
+                response._headers is not None and "content-length" in response._headers
+            )
             self.stage = _RESPONSE
             head = encode_head(
                 response,
@@ -552,6 +590,30 @@ class Http:
         request = self._parsing
         if request is not None and request._body_queue is not None:
             request._feed_body(BadRequest("Connection lost while reading the body"))
+
+
+class HoldingHttp(Http):
+    """Http for protocols that override ``http_request_handler``: while
+    ``holding``, a complete response is kept instead of written, so the hook
+    can change it before the protocol writes it."""
+
+    __slots__ = ("holding", "held", "streamed")
+
+    def __init__(self, protocol: Any) -> None:
+        super().__init__(protocol)
+        self.holding = False
+        self.held: BaseHTTPResponse | None = None
+        self.streamed: BaseHTTPResponse | None = None  # by request.respond()
+
+    def respond(self, response: BaseHTTPResponse) -> BaseHTTPResponse:
+        self.streamed = response
+        return super().respond(response)
+
+    def write_response(self, response: BaseHTTPResponse) -> None:
+        if self.holding and self.request is not None:
+            self.held = response
+            return
+        super().write_response(response)
 
 
 class _HeadTooLarge(SanicException):

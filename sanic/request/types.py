@@ -64,6 +64,8 @@ class Request(Generic[sanic_type, ctx_type]):
     _loads: Any = None
     _body_queue: deque | None = None
     _body_waiter: Any = None
+    _body_buffered = 0  # bytes queued for a streaming handler, not yet read
+    _expect_continue = False  # send 100 Continue at the first read of the body
     _ctx: Any = None
     _id: Any = None
     _cookies: Any = None
@@ -311,12 +313,21 @@ class Request(Generic[sanic_type, ctx_type]):
         if queue is None:
             body, self.body = self.body, b""
             return body or None
+        protocol = self.stream.protocol
+        if self._expect_continue:
+            self._expect_continue = False
+            protocol.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         while not queue:
-            self._body_waiter = self.stream.protocol.loop.create_future()
-            self.stream.protocol.resume_reading()
+            self._body_waiter = protocol.loop.create_future()
+            protocol.resume_reading()
             await self._body_waiter
             self._body_waiter = None
         item = queue.popleft()
+        if item.__class__ is bytes:
+            self._body_buffered -= len(item)
+            if self._body_buffered <= self.stream.request_buffer_size:
+                protocol.resume_reading()
+            return item
         if isinstance(item, Exception):
             queue.appendleft(item)
             raise item

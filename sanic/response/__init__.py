@@ -8,6 +8,7 @@ from sanic.response.convenience import (
     json,
     raw,
     redirect,
+    stream,
     text,
     validate_file,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "json_dumps",
     "raw",
     "redirect",
+    "stream",
     "text",
     "validate_file",
 ]

@@ -33,6 +33,7 @@ __all__ = [
     "json",
     "raw",
     "redirect",
+    "stream",
     "text",
     "validate_file",
 ]
@@ -93,6 +94,20 @@ def raw(
     if body.__class__ is bytes:
         return _plain_response(body, status, headers, content_type)  # type: ignore[arg-type]
     return HTTPResponse(body, status, headers, content_type)
+
+
+def stream(
+    streaming_fn: Callable[..., Any],
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    content_type: str = "text/plain; charset=utf-8",
+) -> ResponseStream:
+    """The older way to stream: the server sends the head, awaits
+    ``streaming_fn(response)``, which calls ``await response.write(data)``, and
+    then ends the body. The same as ``ResponseStream(streaming_fn, ...)``."""
+    return ResponseStream(
+        streaming_fn, status=status, headers=headers, content_type=content_type
+    )
 
 
 def empty(status: int = 204, headers: Mapping[str, str] | None = None) -> HTTPResponse:

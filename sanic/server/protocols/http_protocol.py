@@ -12,11 +12,13 @@ from sanic.exceptions import (
     CLIENT_GONE,
     RESPONSE_TIMED_OUT,
     RequestTimeout,
+    ServerError,
     ServiceUnavailable,
 )
 from sanic.helpers import Resumed
 from sanic.http import Http, Stage
-from sanic.log import access_logger, error_logger
+from sanic.http.http1 import HoldingHttp
+from sanic.log import access_logger, error_logger, logger
 from sanic.server.protocols.base_protocol import SanicProtocol
 
 if sys.version_info >= (3, 11):  # create_task(context=) arrived in 3.11
@@ -99,10 +101,18 @@ class _ReportingTransport:
 
 
 class HttpProtocol(SanicProtocol):
-    """One HTTP/1.1 connection."""
+    """One HTTP/1.1 connection.
+
+    To wrap request handling (``app.run(protocol=MyProtocol)``), subclass and
+    override the async ``http_request_handler(request)``: call super() for the
+    response, change it, and return it; it is written afterwards.
+    """
+
+    logger = logger
 
     __slots__ = (
         "http",
+        "_hooked",
         "request_handler",
         "_respond_now",
         "_task",
@@ -134,6 +144,12 @@ class HttpProtocol(SanicProtocol):
         # The synchronous fast path, unless the app overrides handle_request.
         fast = getattr(type(app).handle_request, "has_sync_fast_path", False)
         self._respond_now = app._respond_now if fast and _enter_task else None
+        self._hooked = (
+            type(self).http_request_handler is not HttpProtocol.http_request_handler
+        )
+        if self._hooked:
+            self.request_handler = self._handle_through_hook
+            self._respond_now = None
         self._task: asyncio.Task | None = None  # the connection task
         self._waiter: asyncio.Future | None = None
         self._handoff: tuple[Any, Any] | None = None
@@ -160,7 +176,7 @@ class HttpProtocol(SanicProtocol):
         if _SEND in signals:
             # Every write reports the bytes; without the signal, no cost at all.
             transport = self.transport = _ReportingTransport(transport, self)
-        self.http = Http(self)
+        self.http = HoldingHttp(self) if self._hooked else Http(self)
         if _BEGIN in signals:
             self._signal(_BEGIN, {"conn_info": self.conn_info})
         if _enter_task is not None:
@@ -324,6 +340,51 @@ class HttpProtocol(SanicProtocol):
                 await self.request_handler(request)
             self._running = False
 
+    async def http_request_handler(self, request: Any) -> Any:
+        """Handle ``request`` and return its response before it is written.
+
+        Only called for subclasses that override it. A response the handler
+        already streamed (``request.respond``) is returned too, but is sent.
+        """
+        http = self.http
+        if not isinstance(http, HoldingHttp):
+            raise RuntimeError("http_request_handler runs on its own connection")
+        http.holding = True
+        try:
+            await self.app.handle_request(request)
+        finally:
+            http.holding = False
+        return http.held if http.held is not None else http.streamed
+
+    async def _handle_through_hook(self, request: Any) -> None:
+        http: Any = self.http
+        try:
+            response = await self.http_request_handler(request)
+        except Exception as exc:
+            if http.request is request:
+                http.held = None
+                self.app._write_error(request, exc)
+            else:
+                error_logger.exception("Error in http_request_handler after responding")
+            return
+        finally:
+            held, http.held, http.streamed = http.held, None, None
+        if http.request is not request:
+            return  # answered already (streamed, or failed)
+        if response is None:
+            response = held  # the hook returned nothing: write what the app made
+        from sanic.response import BaseHTTPResponse
+
+        if not isinstance(response, BaseHTTPResponse):
+            self.app._write_error(
+                request,
+                ServerError(
+                    f"http_request_handler returned {response!r}, not a response"
+                ),
+            )
+            return
+        http.write_response(response)
+
     def request_finished(self, request: Any, response: Any) -> None:
         self._requests_served += 1
         if self.access_log and request is not None:
@@ -378,6 +439,8 @@ class HttpProtocol(SanicProtocol):
         task = self._task
         if http.stage is Stage.HANDLER and http.request is not None:
             request = http.request
+            if isinstance(http, HoldingHttp):
+                http.holding = False
             request._keep_alive = False
             if task is not None:
                 task.cancel(RESPONSE_TIMED_OUT)
