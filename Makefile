@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Tests run in parallel on every core, each bounded by pytest-timeout.
 PYTEST_ARGS ?= -n auto --timeout=120 -q
 
-.PHONY: run test lint bench clean
+.PHONY: run test soak lint bench clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "error: Python 3.10 or newer is required"; exit 1; }
@@ -26,6 +26,12 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The long soak: 1,000,000 requests after 100,000 of warm-up (make test runs a
+# short one); the figure goes into benchmarks/README.md.
+soak: $(VENV)/.installed-test
+	SANIC_SOAK_WARMUP=100000 SANIC_SOAK_REQUESTS=1000000 \
+		$(BIN)/python -m pytest tests/test_soak.py -p no:xdist -s -q --timeout=3600
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check sanic tests benchmarks examples

@@ -345,3 +345,22 @@ def test_413_reaches_a_client_that_keeps_sending_a_large_body(wire_app):
         sock.shutdown(socket.SHUT_WR)
         data = read_until_closed(sock)
         assert b"HTTP/1.1 413 " in data
+
+
+def test_keep_alive_false_in_config_closes_after_each_response(app):
+    from sanic.response import text
+    from tests.server_thread import connect, read_until_closed, serve_in_thread
+
+    app.config.KEEP_ALIVE = False
+
+    @app.get("/")
+    async def index(request):
+        return text("once")
+
+    with serve_in_thread(app) as port:
+        sock = connect(port)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        reply = read_until_closed(sock)
+        sock.close()
+    assert reply.count(b"HTTP/1.1 200") == 1
+    assert b"connection: close" in reply.lower()

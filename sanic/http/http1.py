@@ -99,6 +99,7 @@ class Http:
         "_chunked",
         "request_max_size",
         "request_buffer_size",
+        "keep_alive",
         "header_max_size",
         "request_class",
         "conn_info",
@@ -116,6 +117,7 @@ class Http:
         config = app.config
         self.request_max_size: int = config.REQUEST_MAX_SIZE
         self.request_buffer_size: int = config.REQUEST_BUFFER_SIZE
+        self.keep_alive = bool(config.KEEP_ALIVE)  # False: one request per connection
         self.header_max_size: int = config.REQUEST_MAX_HEADER_SIZE
         # Allows for a few pipelined heads in one read as well as one large one.
         self.incomplete_head_limit = max(4 * self.header_max_size, 65536)
@@ -268,7 +270,7 @@ class Http:
         )
         request.stream = self
         request.conn_info = self.conn_info
-        if not keep_alive:
+        if not (keep_alive and self.keep_alive):
             request._keep_alive = False
         self._parsing = request
         # The head is consumed: ready for the next one.
