@@ -15,8 +15,15 @@ from sanic.server.runners import shutdown_connections
 
 
 @contextmanager
-def serve_in_thread(app: Any, **server_kwargs: Any) -> Iterator[int]:
-    """Start ``app`` on a free loopback port; yield the port; stop it after."""
+def serve_in_thread(
+    app: Any, *, check_still_answers: bool = False, **server_kwargs: Any
+) -> Iterator[int]:
+    """Start ``app`` on a free loopback port; yield the port; stop it after.
+
+    With ``check_still_answers``, a test that passed is followed by a request on
+    a new connection, which must get an answer: whatever the test sent did not
+    break the server.
+    """
     ready = threading.Event()
     state: dict[str, Any] = {}
 
@@ -55,9 +62,21 @@ def serve_in_thread(app: Any, **server_kwargs: Any) -> Iterator[int]:
         raise state["error"]
     try:
         yield state["port"]
+        if check_still_answers:
+            assert_still_answers(state["port"])
     finally:
         state["loop"].call_soon_threadsafe(state["stop"].set)
         thread.join(10)
+
+
+def assert_still_answers(port: int) -> None:
+    """A new connection gets an HTTP answer (a 404 will do) within 5 s."""
+    with connect(port) as sock:
+        sock.sendall(
+            b"GET /__still_answers__ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        reply = read_until_closed(sock)
+    assert reply.startswith(b"HTTP/1.1 "), f"the server stopped answering: {reply!r}"
 
 
 def connect(port: int, timeout: float = 5.0) -> socket.socket:

@@ -70,7 +70,7 @@ def test_a_thousand_idle_connections_do_not_stop_the_server_answering(
     async def index(request):
         return text("still here")
 
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         idle = _open_idle(port, IDLE)
         # Half of them have sent part of a request line (slowloris).
         for sock in idle[: IDLE // 2]:
@@ -97,7 +97,7 @@ def test_slow_and_idle_clients_are_cut_off_by_the_timeouts(
     async def index(request):
         return text("ok")
 
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         silent = _open_idle(port, 300)
         slow = _open_idle(port, 300, b"GET / HTTP/1.1\r\nHost: x\r\n")  # never ends
         kept = _open_idle(port, 300, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -63,7 +63,10 @@ def hostile_app(app: Sanic) -> Sanic:
 def test_hostile_request_gets_a_4xx_and_the_connection_closed(
     hostile_app: Sanic, shape: str
 ) -> None:
-    with serve_in_thread(hostile_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(hostile_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         # A valid request follows: it must not be answered (no smuggling).
         sock.sendall(SHAPES[shape] + b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
         data = read_until_closed(sock)
@@ -79,7 +82,10 @@ def test_plain_chunked_transfer_encoding_is_accepted(
     hostile_app: Sanic, value: bytes
 ) -> None:
     """Transfer codings are case-insensitive and OWS is trimmed (RFC 9112)."""
-    with serve_in_thread(hostile_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(hostile_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(
             HEAD
             + b"Transfer-Encoding: "

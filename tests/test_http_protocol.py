@@ -43,7 +43,10 @@ def wire_app(app):
 
 
 def test_keep_alive_serves_several_requests_on_one_connection(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         for _ in range(3):
             sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             (response,) = read_responses(sock, 1)
@@ -53,7 +56,10 @@ def test_keep_alive_serves_several_requests_on_one_connection(wire_app):
 
 
 def test_pipelined_requests_are_answered_in_order(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(
             b"GET /slow/0.2 HTTP/1.1\r\nHost: x\r\n\r\n"
             b"GET /n/2 HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -66,7 +72,10 @@ def test_pipelined_requests_are_answered_in_order(wire_app):
 
 
 def test_http10_without_keep_alive_closes_after_the_response(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(b"GET / HTTP/1.0\r\n\r\n")
         data = read_until_closed(sock)
         assert data.startswith(b"HTTP/1.0 200 OK\r\n")
@@ -75,7 +84,10 @@ def test_http10_without_keep_alive_closes_after_the_response(wire_app):
 
 
 def test_http10_with_keep_alive_stays_open(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         for _ in range(2):
             sock.sendall(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
             (response,) = read_responses(sock, 1)
@@ -84,7 +96,10 @@ def test_http10_with_keep_alive_stays_open(wire_app):
 
 
 def test_connection_close_is_honoured(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         data = read_until_closed(sock)
         assert data.startswith(b"HTTP/1.1 200 OK")
@@ -93,7 +108,10 @@ def test_connection_close_is_honoured(wire_app):
 
 
 def test_chunked_request_body_is_reassembled(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(
             b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
             b"5\r\nhello\r\n"
@@ -106,7 +124,10 @@ def test_chunked_request_body_is_reassembled(wire_app):
 
 
 def test_malformed_request_line_gets_400_and_the_connection_closes(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(b"THIS IS NOT HTTP\r\n\r\n")
         data = read_until_closed(sock)
         assert data.startswith(b"HTTP/1.1 400 Bad Request\r\n")
@@ -114,7 +135,10 @@ def test_malformed_request_line_gets_400_and_the_connection_closes(wire_app):
 
 
 def test_garbage_after_a_valid_request_answers_it_then_400(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n\x00\x01garbage\r\n\r\n")
         data = read_until_closed(sock)
         first, _, rest = data.partition(b"hello")
@@ -123,7 +147,10 @@ def test_garbage_after_a_valid_request_answers_it_then_400(wire_app):
 
 
 def test_responses_carry_content_length(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcd")
         (response,) = read_responses(sock, 1)
         assert b"content-length: 4\r\n" in response
@@ -131,7 +158,10 @@ def test_responses_carry_content_length(wire_app):
 
 
 def test_head_request_for_get_route_has_no_body(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(
             b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /n/7 HTTP/1.1\r\nHost: x\r\n\r\n"
         )
@@ -150,7 +180,10 @@ def test_head_request_for_get_route_has_no_body(wire_app):
 
 
 def test_expect_100_continue_gets_an_interim_response(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(
             b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
             b"Expect: 100-continue\r\n\r\n"
@@ -164,7 +197,10 @@ def test_expect_100_continue_gets_an_interim_response(wire_app):
 
 def test_oversized_header_gets_431_and_closes(wire_app):
     wire_app.config.REQUEST_MAX_HEADER_SIZE = 1024
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(
             b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 4096 + b"\r\n\r\n"
         )
@@ -174,7 +210,10 @@ def test_oversized_header_gets_431_and_closes(wire_app):
 
 def test_body_over_request_max_size_gets_413(wire_app):
     wire_app.config.REQUEST_MAX_SIZE = 100
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(b"POST /size HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
         data = read_until_closed(sock)
         assert data.startswith(b"HTTP/1.1 413 ")
@@ -183,7 +222,10 @@ def test_body_over_request_max_size_gets_413(wire_app):
 
 def test_chunked_body_over_request_max_size_gets_413(wire_app):
     wire_app.config.REQUEST_MAX_SIZE = 100
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(
             b"POST /size HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
         )
@@ -198,7 +240,10 @@ def test_chunked_body_over_request_max_size_gets_413(wire_app):
 
 
 def test_unknown_route_is_404_and_keeps_the_connection(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(
             b"GET /missing HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"
         )
@@ -208,7 +253,7 @@ def test_unknown_route_is_404_and_keeps_the_connection(wire_app):
 
 
 def test_client_disconnect_mid_request_does_not_break_the_server(wire_app):
-    with serve_in_thread(wire_app) as port:
+    with serve_in_thread(wire_app, check_still_answers=True) as port:
         sock = connect(port)
         sock.sendall(b"GET /slow/0.3 HTTP/1.1\r\nHost: x\r\n\r\n")
         sock.close()
@@ -223,7 +268,10 @@ def test_client_disconnect_mid_request_does_not_break_the_server(wire_app):
 
 def test_idle_keep_alive_connection_is_closed_after_the_timeout(wire_app):
     wire_app.config.KEEP_ALIVE_TIMEOUT = 0.3
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         read_responses(sock, 1)
         sock.settimeout(3)
@@ -232,7 +280,10 @@ def test_idle_keep_alive_connection_is_closed_after_the_timeout(wire_app):
 
 def test_slow_request_head_gets_408(wire_app):
     wire_app.config.REQUEST_TIMEOUT = 0.3
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
         data = read_until_closed(sock)
         assert data.startswith(b"HTTP/1.1 408 ")
@@ -240,14 +291,17 @@ def test_slow_request_head_gets_408(wire_app):
 
 def test_slow_handler_gets_503_after_response_timeout(wire_app):
     wire_app.config.RESPONSE_TIMEOUT = 0.3
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(b"GET /slow/5 HTTP/1.1\r\nHost: x\r\n\r\n")
         data = read_until_closed(sock)
         assert data.startswith(b"HTTP/1.1 503 Service Unavailable")
 
 
 def test_many_connections_are_served_concurrently(wire_app):
-    with serve_in_thread(wire_app) as port:
+    with serve_in_thread(wire_app, check_still_answers=True) as port:
         socks = [connect(port) for _ in range(20)]
         try:
             for sock in socks:
@@ -273,7 +327,10 @@ def test_header_injection_in_response_is_refused(app):
 
 
 def test_upgrade_request_to_a_plain_route_is_answered_then_closed(wire_app):
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(
             b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
             b"Upgrade: websocket\r\n\r\n"
@@ -287,7 +344,10 @@ def test_upgrade_request_to_a_plain_route_is_answered_then_closed(wire_app):
 
 def test_head_growing_past_the_limit_across_packets_gets_431(wire_app):
     wire_app.config.REQUEST_MAX_HEADER_SIZE = 2048
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
         try:
             for i in range(40):  # the head never ends: 40 packets of ~100 bytes
@@ -301,7 +361,10 @@ def test_head_growing_past_the_limit_across_packets_gets_431(wire_app):
 
 def test_many_small_headers_in_one_packet_over_the_limit_get_431(wire_app):
     wire_app.config.REQUEST_MAX_HEADER_SIZE = 1024
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         headers = b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 20) for i in range(100))
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
         data = read_until_closed(sock)
@@ -310,7 +373,10 @@ def test_many_small_headers_in_one_packet_over_the_limit_get_431(wire_app):
 
 def test_endless_header_value_is_cut_off(wire_app):
     wire_app.config.REQUEST_MAX_HEADER_SIZE = 1024
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Endless: ")
         try:  # one value that never ends, well past the incomplete-head bound
             for _ in range(16):
@@ -323,7 +389,10 @@ def test_endless_header_value_is_cut_off(wire_app):
 
 def test_overlong_request_line_gets_414_and_closes(wire_app):
     wire_app.config.REQUEST_MAX_HEADER_SIZE = 1024
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(b"GET /" + b"a" * 2048 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
         data = read_until_closed(sock)
         assert data.startswith(b"HTTP/1.1 414 ")
@@ -333,7 +402,10 @@ def test_413_reaches_a_client_that_keeps_sending_a_large_body(wire_app):
     """Without a lingering close the unread upload makes the kernel reset the
     connection, and the client may never see the 413."""
     wire_app.config.REQUEST_MAX_SIZE = 1000
-    with serve_in_thread(wire_app) as port, connect(port) as sock:
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
         sock.sendall(
             b"POST /size HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n"
         )
@@ -359,7 +431,9 @@ def test_keep_alive_false_in_config_closes_after_each_response(app):
 
     with serve_in_thread(app) as port:
         sock = connect(port)
-        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(
+            b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
         reply = read_until_closed(sock)
         sock.close()
     assert reply.count(b"HTTP/1.1 200") == 1

@@ -58,7 +58,7 @@ def test_a_stream_route_reads_the_body_while_the_client_is_still_sending(
         await response.eof()
 
     _alive_route(app)
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         sock = connect(port)
         sock.sendall(
             b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -82,7 +82,7 @@ def test_async_for_over_request_stream_and_content_length_body(app: Sanic) -> No
             chunks.append(chunk)
         return text(f"{len(b''.join(chunks))} bytes")
 
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         body = b"x" * 300_000
         response = httpx.post(f"http://127.0.0.1:{port}/count", content=body, timeout=5)
         assert response.text == "300000 bytes"
@@ -103,7 +103,7 @@ def test_add_route_and_view_stream_decorator_stream_too(app: Sanic) -> None:
             return text(f"view {sum(map(len, parts))}")
 
     app.add_route(Upload.as_view(), "/view")
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         base = f"http://127.0.0.1:{port}"
         assert httpx.post(f"{base}/added", content=b"a" * 1000, timeout=5).text == (
             "1000"
@@ -123,7 +123,7 @@ def test_a_chunked_stream_body_over_request_max_size_gets_413(app: Sanic) -> Non
         return text("never")
 
     _alive_route(app)
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         sock = connect(port)
         sock.sendall(
             b"POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -157,7 +157,7 @@ def test_reading_pauses_while_the_handler_does_not_consume_the_buffer(
             size += len(chunk)
         return text(str(size))
 
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         sock = connect(port)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
         sock.sendall(
@@ -194,7 +194,7 @@ def test_100_continue_for_a_stream_route_waits_for_the_first_read(app: Sanic) ->
         body = b"".join([chunk async for chunk in request.stream])
         return text(body.decode())
 
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         sock = connect(port)
         sock.sendall(
             b"POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
@@ -219,7 +219,7 @@ def test_no_100_continue_when_the_route_ignores_the_body(app: Sanic) -> None:
     async def index(request):
         return text("no body needed")
 
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         sock = connect(port)
         sock.sendall(
             b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
@@ -239,7 +239,7 @@ def test_no_100_continue_for_a_404_or_a_body_over_the_limit(app: Sanic) -> None:
     async def upload(request):
         return text("ok")
 
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         for path, length, status in (
             (b"/nowhere", 5, b"404"),
             (b"/upload", 101, b"413"),
@@ -266,7 +266,7 @@ def test_respond_send_eof_uses_chunked_transfer_without_a_length(app: Sanic) -> 
         await response.send(b"1,2\n")
         await response.eof()
 
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         sock = connect(port)
         sock.sendall(b"GET /chunks HTTP/1.1\r\nHost: x\r\n\r\n")
         reply = _recv_until(sock, b"0\r\n\r\n")
@@ -285,7 +285,7 @@ def test_a_streamed_response_with_a_length_is_sent_as_is(app: Sanic) -> None:
         await response.send("def")
         await response.eof()
 
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         for _ in range(2):  # and the connection stays usable
             response = httpx.get(f"http://127.0.0.1:{port}/sized", timeout=5)
             assert response.text == "abcdef"
@@ -301,7 +301,7 @@ def test_http10_streamed_response_ends_with_the_connection(app: Sanic) -> None:
         await response.send("y")
         await response.eof()
 
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         sock = connect(port)
         sock.sendall(b"GET /old HTTP/1.0\r\n\r\n")
         reply = read_until_closed(sock)
@@ -325,7 +325,7 @@ def test_response_stream_and_the_old_stream_function(app: Sanic) -> None:
     async def as_function(request):
         return stream(numbers, content_type="text/x-numbers", status=202)
 
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         base = f"http://127.0.0.1:{port}"
         first = httpx.get(f"{base}/class", timeout=5)
         assert first.text == "0;1;2;" and first.headers["x-kind"] == "class"
@@ -354,7 +354,7 @@ def test_a_streaming_handler_whose_client_leaves_mid_response_is_cancelled(
             raise
 
     _alive_route(app)
-    with serve_in_thread(app) as port:
+    with serve_in_thread(app, check_still_answers=True) as port:
         sock = connect(port)
         sock.sendall(b"GET /forever HTTP/1.1\r\nHost: x\r\n\r\n")
         _recv_until(sock, b"xxxx")
