@@ -438,3 +438,44 @@ def test_keep_alive_false_in_config_closes_after_each_response(app):
         sock.close()
     assert reply.count(b"HTTP/1.1 200") == 1
     assert b"connection: close" in reply.lower()
+
+
+def test_graceful_tcp_close_timeout_bounds_the_lingering_close(wire_app):
+    """After a 413 the server drains what a client still sends, so that the
+    response is not lost to a reset; a client that never stops is cut off
+    after GRACEFUL_TCP_CLOSE_TIMEOUT."""
+    wire_app.config.REQUEST_MAX_SIZE = 1000
+    wire_app.config.GRACEFUL_TCP_CLOSE_TIMEOUT = 0.5
+    with (
+        serve_in_thread(wire_app, check_still_answers=True) as port,
+        connect(port) as sock,
+    ):
+        sock.sendall(
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        sock.setblocking(False)
+        received = b""
+        started = time.monotonic()
+        ended = None
+        while time.monotonic() - started < 5:
+            try:
+                sock.send(b"400\r\n" + b"z" * 1024 + b"\r\n")
+            except BlockingIOError:
+                pass
+            except OSError:
+                ended = time.monotonic() - started
+                break
+            try:
+                chunk = sock.recv(65536)
+                if chunk == b"" and received:
+                    pass  # our side still sends: the server reads and discards
+                received += chunk
+            except BlockingIOError:
+                pass
+            except OSError:
+                ended = time.monotonic() - started
+                break
+            time.sleep(0.01)
+        assert received.startswith(b"HTTP/1.1 413")
+        assert ended is not None, "the server never cut off the endless sender"
+        assert 0.4 <= ended < 2.5
