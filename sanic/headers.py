@@ -226,14 +226,22 @@ def parse_xforwarded(headers: Any, config: Any) -> Options | None:
 
     X-Forwarded-For is used only with ``PROXIES_COUNT`` set: the address that
     many entries from the right is the client as seen by the outermost trusted
-    proxy. Without a client address no X-header is trusted and None is returned.
+    proxy (a chain shorter than that names no client). Without a client
+    address, or with one that is not an address at all, no X-header is trusted
+    and None is returned. A REAL_IP_HEADER that is missing or malformed falls
+    back to X-Forwarded-For.
     """
     addr = None
     real_ip_header = getattr(config, "REAL_IP_HEADER", None)
     if real_ip_header:
-        addr = headers.get(real_ip_header)
+        addr = _valid_address(headers.get(real_ip_header))
     proxies_count = getattr(config, "PROXIES_COUNT", None)
-    if not addr and isinstance(proxies_count, int) and proxies_count > 0:
+    if (
+        addr is None
+        and isinstance(proxies_count, int)
+        and not isinstance(proxies_count, bool)
+        and proxies_count > 0
+    ):
         name = getattr(config, "FORWARDED_FOR_HEADER", None) or "x-forwarded-for"
         entries = [
             entry
@@ -242,8 +250,8 @@ def parse_xforwarded(headers: Any, config: Any) -> Options | None:
             if entry
         ]
         if len(entries) >= proxies_count:
-            addr = entries[-proxies_count]
-    if not addr:
+            addr = _valid_address(entries[-proxies_count])
+    if addr is None:
         return None
     return fwd_normalize(
         (
@@ -262,8 +270,10 @@ def fwd_normalize(fwd: Iterable[tuple[str, str | None]]) -> Options:
 
     ``for``/``by`` go through fwd_normalize_address, ``host`` and ``proto`` are
     lowered, ``port`` becomes an int and ``path`` is percent-decoded. Fields
-    with a missing or invalid value (``for=unknown``, ``port=X``) are dropped;
-    a later field of the same name replaces an earlier one.
+    with a missing or invalid value (``for=unknown``, ``port=X``, a host that
+    parse_host refuses, a proto that is no URL scheme, a path that decodes to
+    control characters) are dropped; a later field of the same name replaces
+    an earlier one.
     """
     result: Options = {}
     for key, val in fwd:
@@ -275,8 +285,14 @@ def fwd_normalize(fwd: Iterable[tuple[str, str | None]]) -> Options:
                 result[key] = fwd_normalize_address(val)
             except ValueError:
                 continue
-        elif key in ("host", "proto"):
-            result[key] = val.lower()
+        elif key == "host":
+            host = val.strip().lower()
+            if parse_host(host)[0] is not None:
+                result[key] = host
+        elif key == "proto":
+            proto = val.strip().lower()
+            if _SCHEME.fullmatch(proto):
+                result[key] = proto
         elif key == "port":
             port = val.strip()
             if port.isascii() and port.isdigit() and len(port) <= 5:
@@ -284,26 +300,49 @@ def fwd_normalize(fwd: Iterable[tuple[str, str | None]]) -> Options:
                 if number <= 65535:
                     result[key] = number
         elif key == "path":
-            result[key] = unquote(val, errors="replace")
+            path = unquote(val, errors="replace")
+            if not _CONTROL.search(path):
+                result[key] = path
         else:
             result[key] = val
     return result
 
 
 _IPV6 = re.compile(
-    r"(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|\d{1,3}(?:\.\d{1,3}){3})",
+    r"(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|\d{1,3}(?:\.\d{1,3}){3})"
+    r"(?:%[0-9a-z._~-]+)?",
     re.IGNORECASE | re.ASCII,
 )
+# What a node (RFC 7239 §6: an IP address with an optional port, a bracketed
+# IPv6 address, an obfuscated "_name") or a host name may be made of. Anything
+# else (spaces, commas, quotes, markup, non-ASCII) is not an address.
+_NODE = re.compile(r"[0-9A-Za-z._:%~\[\]-]{1,255}", re.ASCII)
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]{0,31}", re.ASCII)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _valid_address(addr: str | None) -> str | None:
+    """``addr`` when fwd_normalize_address accepts it, else None."""
+    if not addr:
+        return None
+    try:
+        fwd_normalize_address(addr)
+    except ValueError:
+        return None
+    return addr
 
 
 def fwd_normalize_address(addr: str) -> str:
     """Normalise a ``for``/``by`` node: IPv6 addresses get brackets, names are
     lowered, and obfuscated identifiers (``_secret``) are kept as they are.
 
-    Raises ValueError for ``unknown``, which names no address at all.
+    Raises ValueError for ``unknown``, which names no address at all, and for
+    text that cannot be an address (spaces, commas, quotes, markup...).
     """
-    if addr == "unknown":
+    if addr.lower() == "unknown":
         raise ValueError("'unknown' is not an address")
+    if not _NODE.fullmatch(addr):
+        raise ValueError(f"not an address: {addr[:64]!r}")
     if addr.startswith("_"):
         return addr
     if _IPV6.fullmatch(addr):

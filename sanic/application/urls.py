@@ -35,12 +35,31 @@ def build_url(app: Sanic, view_name: str, **kwargs: Any) -> str:
 
 
 def build_request_url(request: Request, view_name: str, **kwargs: Any) -> str:
-    """``request.url_for``: always external, by default on the request's scheme
-    and effective host (``request.host``); ``SERVER_NAME``, when set, wins over
-    the host."""
-    kwargs.setdefault("_scheme", request.scheme)
+    """``request.url_for``: always external. A ``SERVER_NAME`` that is a full
+    URL ("https://example.com/api") gives scheme, host and path prefix, as in
+    ``app.url_for``. Otherwise the URL is on ``request.scheme``,
+    ``request.server_name`` and ``request.server_port`` (the port left out when
+    it is the scheme's default), which follow a trusted proxy; a ``SERVER_NAME``
+    without a scheme still gives its host and path prefix."""
     kwargs["_external"] = True
-    return _build(request.app, view_name, kwargs, request.host)
+    app = request.app
+    server_name = app.config.get("SERVER_NAME") or ""
+    if "://" in server_name:
+        return _build(app, view_name, kwargs, "")
+    scheme = kwargs.setdefault("_scheme", request.scheme)
+    if "_server" not in kwargs:
+        host = request.server_name
+        port = request.server_port
+        if not host and request.conn_info is not None:
+            sockname = request.conn_info.sockname
+            if isinstance(sockname, tuple) and sockname:
+                host = str(sockname[0])
+                host = f"[{host}]" if ":" in host else host
+        default = 443 if str(scheme).lower() in ("https", "wss") else 80
+        netloc = host if port == default else f"{host}:{port}"
+        prefix = server_name.partition("/")[2].strip("/")
+        kwargs["_server"] = f"{netloc}/{prefix}" if prefix else netloc
+    return _build(app, view_name, kwargs, "")
 
 
 def _build(

@@ -410,7 +410,8 @@ class Request(Generic[sanic_type, ctx_type]):
         return f"/{self.route.path}" if self.route is not None else None
 
     def url_for(self, view_name: str, **kwargs: Any) -> str:
-        """The external URL of a route, on this request's scheme and host.
+        """The external URL of a route, on this request's scheme, server name
+        and server port (a trusted proxy's, where there is one).
 
         ``config.SERVER_NAME``, when set, is used instead of the host. Clients
         control the Host header: use ``app.url_for`` where that matters.
@@ -449,47 +450,57 @@ class Request(Generic[sanic_type, ctx_type]):
 
     @property
     def remote_addr(self) -> str:
+        """The client's address as a trusted proxy reports it, else ""."""
         return str(self.forwarded.get("for", ""))
 
     @property
     def client_ip(self) -> str:
+        """The client's address: a trusted proxy's ``for``, else the peer's."""
         return self.remote_addr or self.ip
 
     @property
     def scheme(self) -> str:
-        forwarded = self.forwarded.get("proto")
-        if forwarded:
-            return str(forwarded)
-        server_name = self.app.config.get("SERVER_NAME", "")
+        """``config.SERVER_NAME`` when it is a full URL, else a trusted proxy's
+        proto, else the connection's own (http/https). A websocket upgrade
+        turns http into ws and https into wss, whichever source gave it."""
+        server_name = self.app.config.get("SERVER_NAME") or ""
         if "://" in server_name:
-            return server_name.split("://", 1)[0]
-        scheme = "http"
-        if self.headers.getone("upgrade", "").lower() == "websocket":
-            scheme = "ws"
-        if self.conn_info is not None and self.conn_info.ssl:
-            scheme += "s"
+            scheme = server_name.split("://", 1)[0].lower()
+        else:
+            scheme = str(self.forwarded.get("proto") or "")
+        if not scheme:
+            ssl = self.conn_info is not None and self.conn_info.ssl
+            scheme = "https" if ssl else "http"
+        if scheme in ("http", "https"):
+            if self.headers.getone("upgrade", "").lower() == "websocket":
+                scheme = "ws" if scheme == "http" else "wss"
         return scheme
 
     @property
     def host(self) -> str:
-        """The effective host: a trusted proxy's, else the Host header's."""
+        """The effective host ("name" or "name:port"): ``config.SERVER_NAME``
+        when set, else a trusted proxy's, else the Host header's."""
+        server_name = self.app.config.get("SERVER_NAME") or ""
+        if server_name:
+            return server_name.split("//", 1)[-1].split("/", 1)[0]
         return str(self.forwarded.get("host") or self.headers.getone("host", ""))
 
     @property
     def server_name(self) -> str:
-        server_name = self.app.config.get("SERVER_NAME", "")
-        if server_name:
-            host = server_name.split("//", 1)[-1].split("/", 1)[0]
-            return str(parse_host(host)[0] or host)
+        """The host name of ``request.host``, without its port."""
         return str(parse_host(self.host)[0] or "")
 
     @property
     def server_port(self) -> int:
+        """A trusted proxy's port, else the port in ``request.host``, else the
+        default port of ``request.scheme`` (80 or 443). Only a request that
+        names no host at all falls back to the port of the local socket."""
         port = self.forwarded.get("port") or parse_host(self.host)[1]
         if port:
             return int(port)
-        if self.conn_info is not None and self.conn_info.server_port:
-            return int(self.conn_info.server_port)
+        if not self.host and self.conn_info is not None:
+            if self.conn_info.server_port:
+                return int(self.conn_info.server_port)
         return 443 if self.scheme in ("https", "wss") else 80
 
     @property
