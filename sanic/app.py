@@ -182,6 +182,7 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
                 f"Sanic instance name {name!r} is invalid: it must start with a letter "
                 "and contain only letters, digits, '_' and '-'"
             )
+        self._configure_logging = configure_logging
         if configure_logging:
             logging.config.dictConfig(log_config or LOGGING_CONFIG_DEFAULTS)
         self.name = name
@@ -208,6 +209,11 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         self.named_request_middleware: dict[str, deque] = {}
         self.named_response_middleware: dict[str, deque] = {}
         self.state = ApplicationState(app=self)
+        if certloader_class is None:
+            from sanic.worker.loader import CertLoader
+
+            certloader_class = CertLoader
+        self.certloader_class: type = certloader_class
         self.websocket_enabled = False
         self.blueprints: dict[str, Any] = {}
         self._loads = loads or orjson.loads
@@ -1228,6 +1234,9 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         host: str | None,
         port: int | None,
         unix: str | None,
+        verbosity: int = 0,
+        reload_dir: Any = None,
+        workers: int = 1,
     ) -> None:
         if dev:
             debug = True
@@ -1242,8 +1251,106 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         self.state.host = host or "127.0.0.1"
         self.state.port = 8000 if port is None else port
         self.state.unix = unix or ""
-        if debug:
-            logging.getLogger("sanic.root").setLevel(logging.DEBUG)
+        self.state.verbosity = verbosity
+        self.state.workers = workers
+        if reload_dir:
+            from os import PathLike, fspath
+
+            single = isinstance(reload_dir, (str, PathLike))
+            dirs = [reload_dir] if single else reload_dir
+            self.state.reload_dirs.update(fspath(path) for path in dirs)
+        from sanic.logging.setup import setup_logging
+
+        setup_logging(
+            debug,
+            self.config.NO_COLOR,
+            self.config.LOG_EXTRA,
+            verbosity=getattr(self.state, "verbosity", 0),
+            set_levels=getattr(self, "_configure_logging", True),
+        )
+
+    def _server_settings(
+        self,
+        *,
+        host: str | None,
+        port: int | None,
+        sock: Any,
+        unix: str | None,
+        unix_mode: Any,
+        ssl: Any,
+        protocol: type | None,
+        backlog: int,
+        version: Any = 1,
+        register_sys_signals: bool = True,
+        connections: set | None = None,
+        signal: Any = None,
+        state: dict | None = None,
+        asyncio_server_kwargs: dict[str, Any] | None = None,
+        stop_event: Any = None,
+    ) -> dict[str, Any]:
+        """Check the serving arguments; a clear error naming a bad one."""
+        import socket
+
+        from sanic.server.runners import (
+            check_backlog,
+            check_host,
+            check_port,
+            check_unix_path,
+            unix_mode_for,
+        )
+
+        if version not in (1, "1", 1.1, "1.1"):
+            raise SanicException(
+                f"HTTP version {version!r} is not supported: serve with version=1"
+            )
+        if sock is not None and unix:
+            raise ValueError("give either sock= or unix=, not both")
+        if sock is not None and not isinstance(sock, socket.socket):
+            raise TypeError(f"sock must be a socket.socket, not {sock!r}")
+        if not (unix or sock is not None or host or port is not None):
+            unix = self.config.get("UNIX") or None  # from config, if nothing given
+        if unix:
+            unix = check_unix_path(unix)
+            unix_mode = unix_mode_for(self, unix_mode)
+        host = "127.0.0.1" if host is None else check_host(host)
+        port = 8000 if port is None else check_port(port)
+        backlog = check_backlog(backlog)
+        if protocol is not None and not (
+            isinstance(protocol, type) and issubclass(protocol, asyncio.Protocol)
+        ):
+            raise TypeError(
+                f"protocol must be a subclass of asyncio.Protocol, not {protocol!r}"
+            )
+        if asyncio_server_kwargs is not None and not isinstance(
+            asyncio_server_kwargs, dict
+        ):
+            raise TypeError("asyncio_server_kwargs must be a dict")
+        return {
+            "host": host,
+            "port": port,
+            "sock": sock,
+            "unix": unix or None,
+            "unix_mode": unix_mode,
+            "ssl": ssl,
+            "protocol": protocol,
+            "backlog": backlog,
+            "register_sys_signals": register_sys_signals,
+            "connections": connections,
+            "signal": signal,
+            "state": state,
+            "asyncio_server_kwargs": asyncio_server_kwargs,
+            "stop_event": stop_event,
+        }
+
+    @staticmethod
+    def _check_process_options(workers: Any, fast: bool, run_multiple: bool) -> int:
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"workers must be a positive integer, not {workers!r}")
+        if workers != 1 or fast or run_multiple:
+            raise SanicException(
+                "Only one worker process is supported so far: run with workers=1"
+            )
+        return workers
 
     def run(
         self,
@@ -1262,6 +1369,7 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         register_sys_signals: bool = True,
         access_log: bool | None = None,
         unix: str | None = None,
+        unix_mode: int | str | None = None,
         loop: Any = None,
         reload_dir: Any = None,
         noisy_exceptions: bool | None = None,
@@ -1272,41 +1380,251 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         auto_tls: bool = False,
         single_process: bool = False,
         legacy: bool = False,
-    ) -> None:
-        """Serve the app until it is stopped (Ctrl+C, SIGTERM, or ``app.stop()``)."""
-        from sanic.server.runners import serve
+        stop_event: Any = None,
+        run_multiple: bool = False,
+        run_async: bool = False,
+        connections: set | None = None,
+        signal: Any = None,
+        state: dict | None = None,
+        asyncio_server_kwargs: dict[str, Any] | None = None,
+        return_asyncio_server: bool = False,
+    ) -> Any:
+        """Serve the app until it is stopped (Ctrl+C, SIGTERM, or ``app.stop()``).
 
+        The same as ``app.prepare(...)`` then ``Sanic.serve(primary=app)``: other
+        apps that were prepared are served too. With ``run_async=True`` or
+        ``return_asyncio_server=True`` nothing is served: the `AsyncioServer` is
+        returned (socket bound) for the current loop, to be driven by hand.
+        """
+        if run_async or return_asyncio_server:
+            if loop is not None:
+                raise TypeError(
+                    "loop is not a valid argument to run(): use create_server() to "
+                    "run the app inside an existing loop"
+                )
+            self._check_process_options(workers, fast, run_multiple)
+            settings = self._server_settings(
+                host=host,
+                port=port,
+                sock=sock,
+                unix=unix,
+                unix_mode=unix_mode,
+                ssl=ssl,
+                protocol=protocol,
+                backlog=backlog,
+                version=version,
+                register_sys_signals=register_sys_signals,
+                connections=connections,
+                signal=signal,
+                state=state,
+                asyncio_server_kwargs=asyncio_server_kwargs,
+                stop_event=stop_event,
+            )
+            self._apply_run_options(
+                debug=debug,
+                dev=dev,
+                access_log=access_log,
+                noisy_exceptions=noisy_exceptions,
+                auto_reload=auto_reload,
+                host=settings["host"],
+                port=settings["port"],
+                unix=settings["unix"],
+                verbosity=verbosity,
+                reload_dir=reload_dir,
+                workers=workers,
+            )
+            self.state.auto_tls = auto_tls
+            from sanic.server.runners import serve_async
+
+            server = serve_async(self, settings)
+            self._server = server
+            return server
+        self.prepare(
+            host,
+            port,
+            dev=dev,
+            debug=debug,
+            auto_reload=auto_reload,
+            version=version,
+            ssl=ssl,
+            sock=sock,
+            workers=workers,
+            protocol=protocol,
+            backlog=backlog,
+            register_sys_signals=register_sys_signals,
+            access_log=access_log,
+            unix=unix,
+            unix_mode=unix_mode,
+            loop=loop,
+            reload_dir=reload_dir,
+            noisy_exceptions=noisy_exceptions,
+            motd=motd,
+            fast=fast,
+            verbosity=verbosity,
+            motd_display=motd_display,
+            auto_tls=auto_tls,
+            single_process=single_process,
+            stop_event=stop_event,
+            run_multiple=run_multiple,
+            connections=connections,
+            signal=signal,
+            state=state,
+            asyncio_server_kwargs=asyncio_server_kwargs,
+        )
+        self.state.auto_tls = auto_tls
+        if legacy:
+            type(self).serve_legacy(primary=self)
+        else:
+            type(self).serve(primary=self)
+        return None
+
+    def run_unix_socket(self, path: str, mode: int | str = 0o666, **kwargs: Any) -> Any:
+        """Serve on the unix socket ``path`` with file permissions ``mode``."""
+        return self.run(unix=path, unix_mode=mode, **kwargs)
+
+    def prepare(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        *,
+        dev: bool = False,
+        debug: bool = False,
+        auto_reload: bool | None = None,
+        version: Any = 1,
+        ssl: Any = None,
+        sock: Any = None,
+        workers: int = 1,
+        protocol: type | None = None,
+        backlog: int = 100,
+        register_sys_signals: bool = True,
+        access_log: bool | None = None,
+        unix: str | None = None,
+        unix_mode: int | str | None = None,
+        loop: Any = None,
+        reload_dir: Any = None,
+        noisy_exceptions: bool | None = None,
+        motd: bool = True,
+        fast: bool = False,
+        verbosity: int = 0,
+        motd_display: dict[str, str] | None = None,
+        coffee: bool = False,
+        auto_tls: bool = False,
+        single_process: bool = False,
+        stop_event: Any = None,
+        run_multiple: bool = False,
+        connections: set | None = None,
+        signal: Any = None,
+        state: dict | None = None,
+        asyncio_server_kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        """Record a server for this app, to be started by ``Sanic.serve()``.
+
+        Call it more than once to serve the app on several addresses, or on
+        several apps to serve them together. Arguments are checked here.
+        """
         if loop is not None:
             raise TypeError(
                 "loop is not a valid argument to run(): use create_server() to run "
                 "the app inside an existing loop"
             )
-        if workers != 1 or fast:
-            raise SanicException(
-                "Only one worker process is supported so far: run with workers=1"
-            )
+        self._check_process_options(workers, fast, run_multiple)
+        from sanic.server.runners import ServerInfo
+
+        settings = self._server_settings(
+            host=host,
+            port=port,
+            sock=sock,
+            unix=unix,
+            unix_mode=unix_mode,
+            ssl=ssl,
+            protocol=protocol,
+            backlog=backlog,
+            version=version,
+            register_sys_signals=register_sys_signals,
+            connections=connections,
+            signal=signal,
+            state=state,
+            asyncio_server_kwargs=asyncio_server_kwargs,
+            stop_event=stop_event,
+        )
         self._apply_run_options(
             debug=debug,
             dev=dev,
             access_log=access_log,
             noisy_exceptions=noisy_exceptions,
             auto_reload=auto_reload,
-            host=host,
-            port=port,
-            unix=unix,
+            host=settings["host"],
+            port=settings["port"],
+            unix=settings["unix"],
+            verbosity=verbosity,
+            reload_dir=reload_dir,
+            workers=workers,
         )
         self.state.auto_tls = auto_tls
-        serve(
-            self.state.host,
-            self.state.port,
-            self,
-            sock=sock,
-            unix=unix,
-            ssl=ssl,
-            protocol=protocol,
-            backlog=backlog,
-            register_sys_signals=register_sys_signals,
-        )
+        self.state.server_info.append(ServerInfo(settings))
+
+    @classmethod
+    def serve(
+        cls,
+        primary: Sanic | None = None,
+        *,
+        app_loader: Any = None,
+        factory: Callable[[], Sanic] | None = None,
+    ) -> None:
+        """Serve every prepared app until stopped (a signal or ``app.stop()``).
+
+        ``primary`` (or the app ``app_loader.load()`` or ``factory()`` makes)
+        comes first. For now every app is served in this process.
+        """
+        if primary is None:
+            if app_loader is not None:
+                primary = app_loader.load()
+            elif factory is not None:
+                primary = factory()
+        cls.serve_single(primary)
+
+    @classmethod
+    def serve_single(cls, primary: Sanic | None = None) -> None:
+        """Serve the prepared apps in this process, with no worker processes."""
+        from sanic.server.runners import serve_apps
+
+        apps = [app for app in cls._app_registry.values() if app.state.server_info]
+        if primary is not None and primary not in apps:
+            apps.append(primary)
+        try:
+            if primary is not None:
+                if not primary.state.server_info:
+                    raise SanicException(
+                        f"{primary!r} was not prepared: call app.prepare(...) "
+                        "before Sanic.serve()"
+                    )
+                apps.remove(primary)
+                apps.insert(0, primary)
+            if not apps:
+                raise SanicException(
+                    "Did not find any applications to serve: "
+                    "call app.prepare(...) before Sanic.serve()"
+                )
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                pass
+            else:
+                raise SanicException(
+                    "Cannot serve from inside a running event loop: "
+                    "use 'await app.create_server(...)' there instead"
+                )
+            entries = [(app, info) for app in apps for info in app.state.server_info]
+            register = entries[0][1].settings.get("register_sys_signals", True)
+            serve_apps(entries, register_sys_signals=register)
+        finally:
+            for app in apps:
+                app.state.server_info.clear()
+
+    @classmethod
+    def serve_legacy(cls, primary: Sanic | None = None) -> None:
+        """Sanic's pre-worker-manager runner; here the same as serve_single."""
+        cls.serve_single(primary)
 
     async def create_server(
         self,
@@ -1320,6 +1638,7 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         backlog: int = 100,
         access_log: bool | None = None,
         unix: str | None = None,
+        unix_mode: int | str | None = None,
         return_asyncio_server: bool = True,
         asyncio_server_kwargs: dict[str, Any] | None = None,
         noisy_exceptions: bool | None = None,
@@ -1327,46 +1646,65 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         """Bind a server in the running loop and return an `AsyncioServer`.
 
         Nothing is served until ``await server.startup()`` and then
-        ``start_serving()`` or ``serve_forever()``.
+        ``start_serving()`` or ``serve_forever()``. With
+        ``return_asyncio_server=False`` the server is started here (startup and
+        start listeners run), the asyncio server is returned, and
+        ``app.stop()`` shuts it down gracefully.
         """
-        from sanic.server.async_server import AsyncioServer
-        from sanic.server.runners import make_server_coro
+        from sanic.server.runners import serve_async
 
+        settings = self._server_settings(
+            host=host,
+            port=port,
+            sock=sock,
+            unix=unix,
+            unix_mode=unix_mode,
+            ssl=ssl,
+            protocol=protocol,
+            backlog=backlog,
+            asyncio_server_kwargs=asyncio_server_kwargs,
+        )
         self._apply_run_options(
             debug=debug,
             dev=False,
             access_log=access_log,
             noisy_exceptions=noisy_exceptions,
             auto_reload=False,
-            host=host,
-            port=port,
-            unix=unix,
+            host=settings["host"],
+            port=settings["port"],
+            unix=settings["unix"],
         )
         loop = asyncio.get_running_loop()
-        coro, connections = make_server_coro(
-            self,
-            loop,
-            host=self.state.host,
-            port=self.state.port,
-            sock=sock,
-            unix=unix,
-            ssl=ssl,
-            protocol=protocol,
-            backlog=backlog,
-            asyncio_server_kwargs=asyncio_server_kwargs,
-        )
-        server = AsyncioServer(self, loop, coro, connections)
-        await server
+        server = serve_async(self, settings, loop=loop)
+        try:
+            await server
+        except BaseException:
+            await server.wait_closed()  # closes the socket, removes a unix file
+            raise
         self._server = server
-        return server
+        if return_asyncio_server:
+            return server
+        server._managed = True
+        await server.startup()
+        await server.before_start()
+        await server.start_serving()
+        self.state.is_running = True
+        await server.after_start()
+        return server.server
 
     def stop(self, terminate: bool = True, unregister: bool = False) -> None:
-        """Stop serving: listeners for shutdown run, then ``run()`` returns."""
-        event = self._stop_event
-        if event is not None:
-            event.set()
+        """Stop serving, gracefully; callable from a handler, a task, or a thread.
+
+        New connections are refused, requests in flight get up to
+        GRACEFUL_SHUTDOWN_TIMEOUT to finish, then the stop listeners run and
+        ``run()`` returns. A server driven by hand (``create_server``) is
+        closed, which ends its ``serve_forever()``.
+        """
+        stopper = self._stop_event
+        if stopper is not None:
+            stopper.set()
         elif self._server is not None:
-            self._server.close()
+            self._server._request_stop()
         if unregister:
             self.unregister_app(self)
 

@@ -41,10 +41,9 @@ class ConnInfo:
         self.network_paths: list[Any] = []
         if ssl_object is not None:
             self.server_name = getattr(ssl_object, "server_hostname", "") or ""
-            try:
-                self.cert = ssl_object.getpeercert() or {}
-            except Exception:
-                self.cert = {}
+            # The active certificate's details, as the TLS setup recorded them
+            # (paths and names, never the password); empty for a user's context.
+            self.cert = dict(getattr(ssl_object.context, "sanic", {}))
         if isinstance(addr, str):  # a unix socket
             self.server = unix or addr
             return

@@ -1,11 +1,25 @@
-"""Serving an app in the current process: bind, run listeners, serve, shut down."""
+"""Serving apps in the current process: bind, run listeners, serve, shut down.
+
+``Sanic.serve()`` (and so ``app.run()``) hands :func:`serve_apps` the apps that
+were prepared, each with the settings of each ``prepare()`` call. Sockets are
+bound first, before any listener runs, so that a bad address is a clear error
+and nothing else; then one event loop serves every server until a signal or
+``app.stop()``, and shuts them down gracefully (see :func:`shutdown_connections`).
+A worker manager can later bind in the main process and hand the sockets to
+workers that run the same loop code.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import signal as os_signal
 import socket
+import stat
+import warnings
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from sanic.http.tls import get_ssl_context
@@ -14,35 +28,250 @@ from sanic.server.async_server import AsyncioServer
 from sanic.server.loop import new_event_loop
 from sanic.server.protocols.http_protocol import HttpProtocol
 
+# How often a draining server looks for connections that became idle.
+_DRAIN_TICK = 0.02
+
+
+class Signal:
+    """Old-style shared flag: ``stopped`` turns True when the server stops."""
+
+    stopped = False
+
+
+class ServerInfo:
+    """One server an app was prepared for: the settings of one ``prepare()``."""
+
+    __slots__ = ("settings", "server")
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.settings = settings
+        self.server: AsyncioServer | None = None
+
+    def __repr__(self) -> str:
+        where = self.settings.get("unix") or (
+            f"{self.settings.get('host')}:{self.settings.get('port')}"
+        )
+        return f"<ServerInfo {where}>"
+
+
+# ---- arguments ------------------------------------------------------------------
+
+
+def check_port(port: Any) -> int:
+    """``port`` as an int in 0-65535, or a ValueError naming it."""
+    if isinstance(port, bool) or not isinstance(port, int):
+        if isinstance(port, str) and port.strip().isdigit():
+            port = int(port)
+        else:
+            raise ValueError(f"port must be an integer from 0 to 65535, not {port!r}")
+    if not 0 <= port <= 65535:
+        raise ValueError(f"port {port} is out of range: it must be from 0 to 65535")
+    return port
+
+
+def check_backlog(backlog: Any) -> int:
+    if isinstance(backlog, bool) or not isinstance(backlog, int) or backlog < 1:
+        raise ValueError(f"backlog must be a positive integer, not {backlog!r}")
+    return backlog
+
+
+def check_host(host: Any) -> str:
+    if not isinstance(host, str) or not host:
+        raise ValueError(f"host must be a non-empty string, not {host!r}")
+    return host
+
+
+def check_unix_path(path: Any) -> str:
+    """A usable unix socket path: its directory must exist."""
+    if not isinstance(path, (str, os.PathLike)) or not os.fspath(path):
+        raise ValueError(f"unix must be a socket file path, not {path!r}")
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(
+            errno.ENOENT,
+            f"cannot listen on unix socket {path}: "
+            f"directory {directory} does not exist",
+        )
+    return path
+
+
+# ---- sockets --------------------------------------------------------------------
+
 
 def bind_socket(host: str, port: int, *, backlog: int = 100) -> socket.socket:
     """A listening TCP socket; a clear one-line error when the address is taken."""
-    family = socket.AF_INET6 if host and ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]  # "[::1]", as in URLs
+    # A name ("localhost") means its IPv4 address when it has one, as clients
+    # that connect to http://localhost:port/ mostly try 127.0.0.1.
+    families = (socket.AF_INET6,) if ":" in host else (socket.AF_INET, 0)
+    for family in families:
+        try:
+            family, kind, proto, _, address = socket.getaddrinfo(
+                host, port, family, socket.SOCK_STREAM, 0, socket.AI_PASSIVE
+            )[0]
+            break
+        except socket.gaierror as exc:
+            problem = exc.strerror
+    else:
+        raise OSError(
+            errno.EADDRNOTAVAIL, f"cannot listen on {host}:{port}: {problem}"
+        ) from None
+    sock = socket.socket(family, kind, proto)
     try:
-        sock.bind((host, port))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(backlog)
     except OSError as exc:
         sock.close()
-        raise OSError(
-            exc.errno, f"cannot listen on {host}:{port}: {exc.strerror}"
-        ) from None
-    sock.listen(backlog)
+        where = f"[{host}]:{port}" if family == socket.AF_INET6 else f"{host}:{port}"
+        raise OSError(exc.errno, f"cannot listen on {where}: {exc.strerror}") from None
     sock.setblocking(False)
     return sock
+
+
+def _unix_error(path: str, code: int, problem: str) -> OSError:
+    return OSError(code, f"cannot listen on unix socket {path}: {problem}")
+
+
+def _remove_stale_unix_socket(path: str) -> None:
+    """Make way at ``path``: only a socket file that nobody listens on goes."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISSOCK(mode):
+        raise _unix_error(path, errno.EEXIST, "the path exists and is not a socket")
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    probe.settimeout(1.0)
+    try:
+        probe.connect(path)
+    except (ConnectionRefusedError, FileNotFoundError):
+        pass  # stale: left behind by a server that is gone
+    except OSError as exc:
+        raise _unix_error(
+            path, exc.errno or errno.EIO, exc.strerror or str(exc)
+        ) from None
+    else:
+        raise _unix_error(
+            path, errno.EADDRINUSE, "another server is already listening there"
+        )
+    finally:
+        probe.close()
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def bind_unix_socket(
     path: str, *, mode: int = 0o666, backlog: int = 100
 ) -> socket.socket:
-    if os.path.exists(path):
-        os.unlink(path)
+    """A listening unix socket at ``path`` with permissions ``mode``.
+
+    A stale socket file (nobody listening) is replaced; a live one, or a file
+    that is not a socket, is an error. Remove it with :func:`remove_unix_socket`.
+    """
+    path = check_unix_path(path)
+    _remove_stale_unix_socket(path)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.bind(path)
-    os.chmod(path, mode)
-    sock.listen(backlog)
+    try:
+        sock.bind(path)
+    except OSError as exc:
+        sock.close()
+        raise _unix_error(
+            path, exc.errno or errno.EIO, exc.strerror or str(exc)
+        ) from None
+    try:
+        os.chmod(path, mode)
+        sock.listen(backlog)
+    except OSError as exc:
+        sock.close()
+        _unlink_quietly(path)
+        raise _unix_error(
+            path, exc.errno or errno.EIO, exc.strerror or str(exc)
+        ) from None
     sock.setblocking(False)
     return sock
+
+
+def unix_socket_identity(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def remove_unix_socket(path: str, identity: tuple[int, int] | None = None) -> None:
+    """Remove the socket file at ``path`` if it is still the one we bound."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return
+    if not stat.S_ISSOCK(info.st_mode):
+        return
+    if identity is not None and (info.st_dev, info.st_ino) != identity:
+        return  # another server has replaced it since
+    _unlink_quietly(path)
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def unix_mode(value: Any) -> int:
+    """File permissions for a unix socket: an int, or octal text ("0o660", "660")."""
+    if isinstance(value, str):
+        text = value.strip().lower().removeprefix("0o")
+        try:
+            value = int(text, 8)
+        except ValueError:
+            raise ValueError(
+                f"unix_mode must be octal permissions, not {value!r}"
+            ) from None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0o777:
+        raise ValueError(
+            f"unix_mode must be permissions from 0 to 0o777, not {value!r}"
+        )
+    return value
+
+
+def open_listener(
+    app: Any,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    sock: socket.socket | None = None,
+    unix: str | None = None,
+    unix_mode: Any = None,
+    backlog: int = 100,
+) -> tuple[socket.socket, Callable[[], None] | None]:
+    """The listening socket to serve on, and what removes it afterwards.
+
+    A given ``sock`` is used as it is (its owner removes any file it has).
+    """
+    if sock is not None:
+        return sock, None
+    if unix:
+        mode = unix_mode_for(app, unix_mode)
+        sock = bind_unix_socket(unix, mode=mode, backlog=backlog)
+        return sock, partial(remove_unix_socket, unix, unix_socket_identity(unix))
+    host = host or "127.0.0.1"
+    port = 8000 if port is None else port
+    return bind_socket(host, port, backlog=backlog), None
+
+
+def unix_mode_for(app: Any, mode: Any = None) -> int:
+    if mode is None:
+        mode = app.config.get("UNIX_MODE", 0o666)
+        if mode is None or mode == "":
+            mode = 0o666
+    return unix_mode(mode)
 
 
 def make_server_coro(
@@ -53,36 +282,47 @@ def make_server_coro(
     port: int | None,
     sock: socket.socket | None = None,
     unix: str | None = None,
+    unix_mode: Any = None,
     ssl: Any = None,
     protocol: type | None = None,
     backlog: int = 100,
     connections: set | None = None,
     asyncio_server_kwargs: dict | None = None,
     state: dict | None = None,
+    signal: Any = None,
 ) -> tuple[Any, set]:
-    """The coroutine that creates the asyncio server, and its connection set."""
+    """The coroutine that creates the asyncio server, and its connection set.
+
+    ``ssl`` is an SSLContext or None: callers resolve the ``ssl=`` argument
+    with `get_ssl_context` before binding, so a bad certificate is reported
+    before any socket is opened or listener run.
+    """
     connections = connections if connections is not None else set()
     # Shared by the server's connections (the timeout sweeper lives here).
     state = state if state is not None else {}
     protocol_class = protocol or HttpProtocol
-    ssl = get_ssl_context(app, ssl)
 
     def factory() -> asyncio.Protocol:
         return protocol_class(
-            loop=loop, app=app, connections=connections, unix=unix, state=state
+            loop=loop,
+            app=app,
+            connections=connections,
+            unix=unix,
+            state=state,
+            signal=signal,
         )
 
     kwargs = dict(asyncio_server_kwargs or {})
     kwargs.setdefault("start_serving", False)
     if sock is None:
-        if unix:
-            sock = bind_unix_socket(
-                unix, mode=app.config.get("UNIX_MODE", 0o666), backlog=backlog
-            )
-        else:
-            sock = bind_socket(
-                host or "127.0.0.1", 8000 if port is None else port, backlog=backlog
-            )
+        sock, _ = open_listener(
+            app,
+            host=host,
+            port=port,
+            unix=unix,
+            unix_mode=unix_mode,
+            backlog=backlog,
+        )
     if sock.family == getattr(socket, "AF_UNIX", None):
         coro = loop.create_unix_server(
             factory, sock=sock, ssl=ssl, backlog=backlog, **kwargs
@@ -95,94 +335,345 @@ def make_server_coro(
 
 
 async def shutdown_connections(
-    connections: set, graceful_timeout: float, loop: asyncio.AbstractEventLoop
+    connections: set,
+    graceful_timeout: float,
+    loop: asyncio.AbstractEventLoop,
+    *,
+    force: asyncio.Event | None = None,
 ) -> None:
-    """Close idle connections now; give busy ones until the timeout, then abort."""
+    """Close idle connections now; give busy ones until the timeout, then abort.
+
+    A connection answering a request finishes it and closes right after (its
+    response says ``connection: close``). One still busy after
+    ``graceful_timeout`` seconds, or once ``force`` is set, is aborted, which
+    cancels its handler.
+    """
     for connection in list(connections):
         connection.close_if_idle()
-    deadline = loop.time() + graceful_timeout
-    while connections and loop.time() < deadline:
-        await asyncio.sleep(0.05)
+    deadline = loop.time() + max(float(graceful_timeout), 0.0)
+    while connections and (force is None or not force.is_set()):
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            break
+        await asyncio.sleep(min(_DRAIN_TICK, remaining))
         for connection in list(connections):
             connection.close_if_idle()
-    for connection in list(connections):
-        connection.abort()
+    if connections:
+        for connection in list(connections):
+            connection.abort()
+        # The transports report connection_lost on the next turn of the loop,
+        # which cancels the handlers; let that happen before going on.
+        await asyncio.sleep(0)
 
 
-def serve_single(app: Any, server_settings: dict[str, Any]) -> None:
-    """Run ``app`` in this process until it is stopped (signal or ``app.stop()``)."""
-    # One process: it is the main process too, so its listeners run here.
-    app.listeners_registry.run_sync("main_process_start", app)
-    loop = new_event_loop(app.config.USE_UVLOOP)
-    asyncio.set_event_loop(loop)
-    register_signals = server_settings.pop("register_sys_signals", True)
-    try:
-        loop.run_until_complete(_serve(app, loop, server_settings, register_signals))
-    finally:
+class Stopper:
+    """What ``app.stop()`` and the signal handlers set: callable from any thread.
+
+    The first stop request starts a graceful shutdown; a second signal (a
+    second Ctrl+C) cuts the grace period short.
+    """
+
+    __slots__ = ("loop", "event", "force")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.event = asyncio.Event()
+        self.force = asyncio.Event()
+
+    def is_set(self) -> bool:
+        return self.event.is_set()
+
+    def set(self) -> None:
+        self._call(self.event.set)
+
+    def on_signal(self, signum: int) -> None:
+        name = os_signal.Signals(signum).name
+        if self.event.is_set():
+            server_logger.info("Received %s again: closing connections now", name)
+            self.force.set()
+        else:
+            server_logger.info("Received %s: shutting down gracefully", name)
+            self.event.set()
+
+    async def wait(self) -> None:
+        await self.event.wait()
+
+    def _call(self, action: Callable[[], None]) -> None:
         try:
-            loop.run_until_complete(loop.shutdown_asyncgens())
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self.loop:
+            action()
+        elif not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(action)
+
+
+_SIGNALS = (os_signal.SIGINT, os_signal.SIGTERM)
+
+
+def _install_signal_handlers(
+    loop: asyncio.AbstractEventLoop, stopper: Stopper
+) -> list[int]:
+    installed: list[int] = []
+    for sig in _SIGNALS:
+        try:
+            loop.add_signal_handler(sig, stopper.on_signal, sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            continue  # not the main thread, or not supported here
+        installed.append(sig)
+    return installed
+
+
+def _remove_signal_handlers(loop: asyncio.AbstractEventLoop, sigs: list[int]) -> None:
+    for sig in sigs:
+        try:
+            loop.remove_signal_handler(sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+
+
+def _unique_apps(entries: Sequence[tuple[Any, ServerInfo]]) -> list[Any]:
+    apps: list[Any] = []
+    for app, _ in entries:
+        if app not in apps:
+            apps.append(app)
+    return apps
+
+
+def serve_apps(
+    entries: Sequence[tuple[Any, ServerInfo]], *, register_sys_signals: bool = True
+) -> None:
+    """Serve every ``(app, server info)`` in this process until stopped.
+
+    Sockets are bound before any listener runs. Each app's listeners run once,
+    however many servers it has. Returns after the graceful shutdown.
+    """
+    if not entries:
+        return
+    apps = _unique_apps(entries)
+    for app, info in entries:  # certificate errors before anything is bound
+        info.settings["ssl"] = get_ssl_context(app, info.settings.get("ssl"))
+    listeners: list[tuple[socket.socket, Callable[[], None] | None]] = []
+    try:
+        for app, info in entries:
+            settings = info.settings
+            listeners.append(
+                open_listener(
+                    app,
+                    host=settings.get("host"),
+                    port=settings.get("port"),
+                    sock=settings.get("sock"),
+                    unix=settings.get("unix"),
+                    unix_mode=settings.get("unix_mode"),
+                    backlog=settings.get("backlog", 100),
+                )
+            )
+    except BaseException:
+        _close_listeners(listeners)
+        raise
+    started: list[Any] = []
+    try:
+        # One process: it is the main process too, so its listeners run here.
+        for app in apps:
+            app.listeners_registry.run_sync("main_process_start", app)
+            started.append(app)
+        loop = new_event_loop(apps[0].config.USE_UVLOOP)
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(
+                _serve(entries, apps, listeners, loop, register_sys_signals)
+            )
         finally:
-            asyncio.set_event_loop(None)
-            loop.close()
+            try:
+                _cancel_remaining_tasks(loop)
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            finally:
+                asyncio.set_event_loop(None)
+                loop.close()
+    finally:
+        _close_listeners(listeners)
+        for app in reversed(started):
             app.listeners_registry.run_sync("main_process_stop", app)
 
 
+def _close_listeners(
+    listeners: list[tuple[socket.socket, Callable[[], None] | None]],
+) -> None:
+    for sock, cleanup in listeners:
+        try:
+            sock.close()
+        finally:
+            if cleanup is not None:
+                cleanup()
+
+
+def _cancel_remaining_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    tasks = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if not tasks:
+        return
+    for task in tasks:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    for task in tasks:
+        if not task.cancelled() and task.exception() is not None:
+            error_logger.error(
+                "Exception in a task at shutdown", exc_info=task.exception()
+            )
+
+
 async def _serve(
-    app: Any,
+    entries: Sequence[tuple[Any, ServerInfo]],
+    apps: list[Any],
+    listeners: list[tuple[socket.socket, Callable[[], None] | None]],
     loop: asyncio.AbstractEventLoop,
-    settings: dict[str, Any],
     register_signals: bool,
 ) -> None:
-    await app._startup()
-    stop_event = asyncio.Event()
-    app._stop_event = stop_event
-    await app._server_event("init", "before", loop=loop)
-    coro, connections = make_server_coro(app, loop, **settings)
-    server = AsyncioServer(app, loop, coro, connections)
+    stopper = Stopper(loop)
+    for app in apps:
+        app._stop_event = stopper
+    servers: list[AsyncioServer] = []
+    watchers: list[asyncio.Task] = []
+    installed: list[int] = []
+    serving = False
     try:
-        await server
-    except OSError as exc:
-        error_logger.error("%s", exc)
-        app._stop_event = None
-        raise
-    app._server = server
-    if register_signals:
-        for sig in (os_signal.SIGINT, os_signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, app.stop)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass
-    await server.start_serving()
-    app.state.is_running = True
-    sock = server.server.sockets[0] if server.server and server.server.sockets else None
-    if sock is not None:
-        name = sock.getsockname()
-        where = name if isinstance(name, str) else f"http://{name[0]}:{name[1]}"
-        server_logger.info("Sanic server listening on %s (pid %s)", where, os.getpid())
-    try:
-        await app._server_event("init", "after", loop=loop)
-        await app.listeners_registry.run("main_process_ready", app, loop)
-        if not stop_event.is_set():
-            await stop_event.wait()
+        for app in apps:
+            await app._startup()
+        for app in apps:
+            await app._server_event("init", "before", loop=loop)
+        for (app, info), (sock, _) in zip(entries, listeners, strict=True):
+            settings = info.settings
+            coro, connections = make_server_coro(
+                app,
+                loop,
+                host=settings.get("host"),
+                port=settings.get("port"),
+                sock=sock,
+                unix=settings.get("unix"),
+                ssl=settings.get("ssl"),
+                protocol=settings.get("protocol"),
+                backlog=settings.get("backlog", 100),
+                connections=settings.get("connections"),
+                asyncio_server_kwargs=settings.get("asyncio_server_kwargs"),
+                state=settings.get("state"),
+                signal=settings.get("signal"),
+            )
+            server = AsyncioServer(app, loop, coro, connections)
+            await server
+            info.server = server
+            if not any(other.app is app for other in servers):
+                app._server = server  # its first server
+            servers.append(server)
+            stop_event = settings.get("stop_event")
+            if stop_event is not None:
+                watchers.append(loop.create_task(_stop_when_set(stop_event, stopper)))
+        if register_signals:
+            installed = _install_signal_handlers(loop, stopper)
+        for server in servers:
+            await server.start_serving()
+        serving = True
+        for app in apps:
+            app.state.is_running = True
+        for (_, info), server in zip(entries, servers, strict=True):
+            _log_listening(server, info.settings.get("ssl") is not None)
+        for app in apps:
+            await app._server_event("init", "after", loop=loop)
+        for app in apps:
+            await app.listeners_registry.run("main_process_ready", app, loop)
+        await stopper.wait()
     finally:
+        for watcher in watchers:
+            watcher.cancel()
+        try:
+            if serving:
+                await _shutdown(entries, apps, servers, stopper, loop)
+            else:
+                for server in servers:
+                    server.close()
+                    await shutdown_connections(server.connections, 0, loop)
+        finally:
+            _remove_signal_handlers(loop, installed)
+            for app in apps:
+                app._stop_event = None
+                app._server = None
+                app.state.is_running = False
+                app.state.is_stopping = False
+
+
+async def _stop_when_set(event: Any, stopper: Stopper) -> None:
+    await event.wait()
+    stopper.set()
+
+
+async def _shutdown(
+    entries: Sequence[tuple[Any, ServerInfo]],
+    apps: list[Any],
+    servers: list[AsyncioServer],
+    stopper: Stopper,
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Stop accepting, drain connections, and run the stop listeners.
+
+    New connections are refused at once and idle keep-alive connections
+    closed; requests in flight get up to GRACEFUL_SHUTDOWN_TIMEOUT (counted
+    from the stop request) while ``before_server_stop`` listeners run; then
+    what is left is aborted and ``after_server_stop`` listeners run.
+    """
+    for app in apps:
         app.state.is_running = False
         app.state.is_stopping = True
-        await app._server_event("shutdown", "before", loop=loop)
-        server.close()
-        await shutdown_connections(
-            connections, float(app.config.GRACEFUL_SHUTDOWN_TIMEOUT), loop
+    for _, info in entries:
+        flag = info.settings.get("signal")
+        if flag is not None:
+            flag.stopped = True
+    for server in servers:
+        server.close()  # the listening socket: new connections are refused
+    drain = asyncio.ensure_future(
+        asyncio.gather(
+            *(
+                shutdown_connections(
+                    server.connections,
+                    float(server.app.config.GRACEFUL_SHUTDOWN_TIMEOUT),
+                    loop,
+                    force=stopper.force,
+                )
+                for server in servers
+            )
         )
+    )
+    errors: list[BaseException] = []
+    for app in apps:
+        try:
+            await app._server_event("shutdown", "before", loop=loop)
+        except Exception as exc:
+            error_logger.exception("Error in a before_server_stop listener")
+            errors.append(exc)
+    await drain
+    for server in servers:
         await server.wait_closed()
-        await app._server_event("shutdown", "after", loop=loop)
-        if register_signals:
-            for sig in (os_signal.SIGINT, os_signal.SIGTERM):
-                try:
-                    loop.remove_signal_handler(sig)
-                except (NotImplementedError, RuntimeError, ValueError):
-                    pass
-        app._stop_event = None
-        app._server = None
-        app.state.is_stopping = False
+    for app in apps:
+        try:
+            await app._server_event("shutdown", "after", loop=loop)
+        except Exception as exc:
+            error_logger.exception("Error in an after_server_stop listener")
+            errors.append(exc)
+    if errors:
+        raise errors[0]
+
+
+def _log_listening(server: AsyncioServer, tls: bool) -> None:
+    sockets = server.server.sockets if server.server is not None else ()
+    if not sockets:
+        return
+    name = sockets[0].getsockname()
+    scheme = "https" if tls else "http"
+    if isinstance(name, str):
+        where = f"{scheme}+unix://{name}"
+    elif sockets[0].family == socket.AF_INET6:
+        where = f"{scheme}://[{name[0]}]:{name[1]}"
+    else:
+        where = f"{scheme}://{name[0]}:{name[1]}"
+    server_logger.info("Sanic server listening on %s (pid %s)", where, os.getpid())
 
 
 def serve(
@@ -190,25 +681,109 @@ def serve(
     port: int | None,
     app: Any,
     *,
+    ssl: Any = None,
     sock: socket.socket | None = None,
     unix: str | None = None,
-    ssl: Any = None,
+    unix_mode: Any = None,
+    loop: asyncio.AbstractEventLoop | None = None,
     protocol: type | None = None,
     backlog: int = 100,
     register_sys_signals: bool = True,
+    run_multiple: bool = False,
+    run_async: bool = False,
+    connections: set | None = None,
+    signal: Any = None,
+    state: dict | None = None,
+    asyncio_server_kwargs: dict | None = None,
+    stop_event: Any = None,
     **_: Any,
-) -> None:
-    """Serve ``app`` in this process; returns when it stops."""
-    serve_single(
+) -> AsyncioServer | None:
+    """Serve ``app`` in this process; returns when it stops.
+
+    With ``run_async=True`` nothing is served: the `AsyncioServer` for ``loop``
+    (the running loop, or a new one set as current) is returned, to be awaited
+    and driven by hand like the one ``app.create_server()`` returns.
+    """
+    settings: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "sock": sock,
+        "unix": unix,
+        "unix_mode": unix_mode,
+        "ssl": ssl,
+        "protocol": protocol,
+        "backlog": backlog,
+        "connections": connections,
+        "signal": signal,
+        "state": state,
+        "asyncio_server_kwargs": asyncio_server_kwargs,
+        "stop_event": stop_event,
+    }
+    if run_async:
+        return serve_async(app, settings, loop=loop)
+    if loop is not None:
+        raise TypeError(
+            "loop is only used with run_async=True: to serve in an existing loop, "
+            "use 'await app.create_server(...)'"
+        )
+    serve_apps([(app, ServerInfo(settings))], register_sys_signals=register_sys_signals)
+    return None
+
+
+def serve_async(
+    app: Any,
+    settings: dict[str, Any],
+    *,
+    loop: asyncio.AbstractEventLoop | None = None,
+) -> AsyncioServer:
+    """An `AsyncioServer` for ``app``: its socket bound, nothing started yet."""
+    if loop is None:
+        loop = _current_loop()
+        if loop is None:
+            loop = new_event_loop(app.config.USE_UVLOOP)
+            asyncio.set_event_loop(loop)
+    settings = {**settings, "ssl": get_ssl_context(app, settings.get("ssl"))}
+    sock, cleanup = open_listener(
         app,
-        {
-            "host": host,
-            "port": port,
-            "sock": sock,
-            "unix": unix,
-            "ssl": ssl,
-            "protocol": protocol,
-            "backlog": backlog,
-            "register_sys_signals": register_sys_signals,
-        },
+        host=settings.get("host"),
+        port=settings.get("port"),
+        sock=settings.get("sock"),
+        unix=settings.get("unix"),
+        unix_mode=settings.get("unix_mode"),
+        backlog=settings.get("backlog", 100),
     )
+    coro, connections = make_server_coro(
+        app,
+        loop,
+        host=settings.get("host"),
+        port=settings.get("port"),
+        sock=sock,
+        unix=settings.get("unix"),
+        ssl=settings.get("ssl"),
+        protocol=settings.get("protocol"),
+        backlog=settings.get("backlog", 100),
+        connections=settings.get("connections"),
+        asyncio_server_kwargs=settings.get("asyncio_server_kwargs"),
+        state=settings.get("state"),
+        signal=settings.get("signal"),
+    )
+    server = AsyncioServer(app, loop, coro, connections)
+    server.on_closed(sock.close)
+    if cleanup is not None:
+        server.on_closed(cleanup)
+    return server
+
+
+def _current_loop() -> asyncio.AbstractEventLoop | None:
+    """The running loop, else the one set as current (never a new one)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:
+            return None
+    return None if loop.is_closed() else loop

@@ -391,16 +391,32 @@ class HttpProtocol(SanicProtocol):
             self._log_access(request, response)
 
     def _log_access(self, request: Any, response: Any) -> None:
-        body = getattr(response, "body", None)
-        access_logger.info(
-            "",
-            extra={
-                "status": getattr(response, "status", ""),
-                "byte": len(body) if body else -1,
-                "host": f"{request.ip}:{request.port}",
-                "request": f"{request.method} {request.url}",
-            },
-        )
+        """One ``sanic.access`` record: the fields the docs name (host, request,
+        status, byte, duration), for formatters and ``%(...)s`` formats."""
+        if not access_logger.isEnabledFor(20):  # logging.INFO
+            return
+        start = request._access_start
+        duration = self.loop.time() - start if start else 0.0
+        try:
+            body = getattr(response, "body", None)
+            http = self.http
+            if body is not None and (http is None or http.stage is not Stage.RESPONSE):
+                size = len(body)
+            else:  # streamed: what the response declared, if anything
+                length = response.headers.get("content-length", "") if response else ""
+                size = int(length) if length.isdigit() else -1
+            access_logger.info(
+                "",
+                extra={
+                    "host": f"{request.ip}:{request.port}",
+                    "request": f"{request.method} {request.url}",
+                    "status": getattr(response, "status", 0),
+                    "byte": size,
+                    "duration": duration,
+                },
+            )
+        except Exception:  # a log line must never break the connection
+            error_logger.exception("Could not write the access log record")
 
     # ---- timeouts: checked by the server's sweeper, not on the request path ------
 
@@ -454,9 +470,19 @@ class HttpProtocol(SanicProtocol):
     # ---- graceful shutdown -----------------------------------------------------
 
     def close_if_idle(self) -> bool:
-        """Close now if no request is in flight; True when closed."""
+        """Close now if no request is in flight; True when closed.
+
+        Called while the server shuts down. A request in flight is let finish,
+        but not keep the connection alive: its response says
+        ``connection: close`` (when its head is not sent yet) and the
+        connection closes once it is written. Requests already queued behind
+        it (pipelined) are answered first.
+        """
         http = self.http
         if http is None or http.stage is Stage.IDLE or http.stage is Stage.FAILED:
             self.close()
             return True
+        request = http.request
+        if request is not None and not http._pending and http._parsing is None:
+            request._keep_alive = False
         return False

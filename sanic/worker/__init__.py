@@ -1,0 +1,1 @@
+"""Worker processes: the manager, the loaders, and what workers share."""
