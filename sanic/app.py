@@ -232,6 +232,10 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         self._unrouted_response_middleware: tuple[Callable, ...] = ()
         self._task_registry: dict[str, asyncio.Task | None] = {}
         self._delayed_tasks: list[Any] = []
+        # Objects the interactive console (`sanic ... --repl`) preloads.
+        self.repl_ctx: Any = SimpleNamespace()
+        # Custom commands for `sanic path.to:app exec NAME` (`app.command`).
+        self._commands: dict[str, Callable[..., Any]] = {}
         self._register(name)
 
     def _register(self, name: str) -> None:
@@ -694,6 +698,14 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
             exclusive=exclusive,
             autoregister=bool(self.config.EVENT_AUTOREGISTER),
         )
+
+    def command(
+        self, maybe_func: Callable[..., Any] | None = None, *, name: str = ""
+    ) -> Any:
+        """Register a command for ``sanic path.to:app exec NAME --arg=value``."""
+        from sanic.application.commands import command_decorator
+
+        return command_decorator(self, maybe_func, name=name)
 
     def report_exception(self, handler: Callable[[Sanic, Exception], Any]) -> Callable:
         """Register ``handler(app, exception)`` for every exception the app reports."""

@@ -236,7 +236,7 @@ APP_SOURCE = textwrap.dedent(
     @app.after_server_stop
     def stopped(app):
         import pathlib
-        pathlib.Path(sys.argv[0]).with_name("stopped").write_text("stopped cleanly")
+        pathlib.Path(__file__).with_name("stopped").write_text("stopped cleanly")
 
     if __name__ == "__main__":
         app.run(host="127.0.0.1", port=int(sys.argv[1]), single_process=True)

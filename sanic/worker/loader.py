@@ -1,7 +1,12 @@
-"""Loaders run in each worker: `CertLoader` makes the server's SSLContext."""
+"""Loaders run in each worker: `AppLoader` makes the app, `CertLoader` its SSLContext."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import os
+import sys
+from pathlib import Path
 from ssl import SSLContext
 from typing import Any
 
@@ -33,3 +38,138 @@ class CertLoader:
         """
         password = app.config.get("TLS_CERT_PASSWORD") or None
         return build_context(self._ssl_data, password)
+
+
+class AppLoadError(Exception):
+    """The app named on the command line (or given to a loader) can't be had.
+
+    Its message is one line that names the problem, for the CLI to print.
+    """
+
+
+class AppLoader:
+    """Makes the app in each process that serves it.
+
+    Worker processes are started with the ``spawn`` method, so each one
+    builds its app anew: from ``module_input`` (``"module:app"``,
+    ``"module:factory"`` with ``as_factory``, ``"package.module.app"``, a
+    ``path/to/file.py``, or a directory with ``as_simple``), or by calling
+    ``factory`` (which must be picklable: a module-level function, or
+    ``functools.partial(Sanic.get_app, name)`` for an app created when its
+    module is imported).
+    """
+
+    def __init__(
+        self,
+        module_input: str = "",
+        as_factory: bool = False,
+        as_simple: bool = False,
+        args: Any = None,
+        factory: Any = None,
+    ) -> None:
+        self.module_input = module_input
+        self.as_factory = as_factory
+        self.as_simple = as_simple
+        self.args = args
+        self.factory = factory
+        self.cwd = os.getcwd()
+
+    def load(self) -> Any:
+        from sanic.app import Sanic
+
+        if self.factory is not None:
+            app = self.factory()
+        else:
+            if self.cwd not in sys.path:
+                sys.path.insert(0, self.cwd)
+            app = self._load_input()
+        if not isinstance(app, Sanic):
+            raise AppLoadError(
+                f"cannot load {self.module_input or self.factory!r}: it is a "
+                f"{type(app).__name__}, not a Sanic app"
+            )
+        return app
+
+    def _load_input(self) -> Any:
+        target = self.module_input
+        if not target:
+            raise AppLoadError("no app given: expected module:app")
+        path = Path(target)
+        if self.as_simple:
+            return self._simple_app(path)
+        if target.endswith(".py") or path.is_file():
+            module = self._import_file(path)
+            return self._resolve(module, "app", target)
+        module_name, sep, attribute = target.partition(":")
+        if not sep:
+            module_name, _, attribute = target.rpartition(".")
+            if not module_name:
+                module_name, attribute = target, "app"
+        module = self._import(module_name, target)
+        return self._resolve(module, attribute or "app", target)
+
+    def _import(self, module_name: str, target: str) -> Any:
+        try:
+            return importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                raise AppLoadError(
+                    f"cannot load {target!r}: no module named {exc.name!r}"
+                ) from None
+            raise
+
+    def _import_file(self, path: Path) -> Any:
+        if not path.is_file():
+            raise AppLoadError(f"cannot load {str(path)!r}: no such file")
+        name = path.stem
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise AppLoadError(f"cannot load {str(path)!r}: not a Python file")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+
+    def _resolve(self, module: Any, attribute: str, target: str) -> Any:
+        from sanic.app import Sanic
+
+        obj: Any = module
+        for part in attribute.split("."):
+            if not hasattr(obj, part):
+                raise AppLoadError(
+                    f"cannot load {target!r}: {module.__name__} has no {attribute!r}"
+                )
+            obj = getattr(obj, part)
+        if self.as_factory or (callable(obj) and not isinstance(obj, Sanic)):
+            if not callable(obj):
+                raise AppLoadError(
+                    f"cannot load {target!r}: {attribute!r} is not callable, "
+                    "so it can't be a factory"
+                )
+            obj = obj(self.args) if _takes_an_argument(obj) else obj()
+        return obj
+
+    def _simple_app(self, path: Path) -> Any:
+        from sanic.app import Sanic
+
+        if not path.is_dir():
+            raise AppLoadError(f"cannot serve {str(path)!r}: not a directory")
+        app = Sanic("SimpleServer")
+        static = getattr(app, "static", None)
+        if static is None:
+            raise AppLoadError("--simple needs static file serving, not built yet")
+        static("/", str(path.resolve()), index="index.html")
+        return app
+
+
+def _takes_an_argument(func: Any) -> bool:
+    import inspect
+
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+    return any(
+        p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+        for p in params.values()
+    )
