@@ -83,6 +83,19 @@ class TimeoutSweeper:
             self.handle = self.loop.call_later(self.tick, self.sweep)
 
 
+def requests_served(state: dict[str, Any]) -> int:
+    """Requests answered so far by the server whose shared ``state`` this is.
+
+    Counted per connection (closed ones added up as they close), so the
+    request path pays nothing for it; for WORKER_MAX_REQUESTS and the inspector.
+    """
+    total: int = state.get("requests_closed", 0)
+    sweeper = state.get("timeout_sweeper")
+    if sweeper is not None:
+        total += sum(protocol._requests_served for protocol in sweeper.protocols)
+    return total
+
+
 class _ReportingTransport:
     """A transport that dispatches ``http.lifecycle.send`` for what it writes."""
 
@@ -244,6 +257,10 @@ class HttpProtocol(SanicProtocol):
             self._signal(_COMPLETE, {"conn_info": self.conn_info})
         if self._sweeper is not None:
             self._sweeper.discard(self)
+            state = self.state
+            state["requests_closed"] = (
+                state.get("requests_closed", 0) + self._requests_served
+            )
         if self.http is not None:
             self.http.connection_lost()
         task = self._task
