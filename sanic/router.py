@@ -52,7 +52,15 @@ class Router:
         self.routes_dynamic: dict[tuple[str, ...], RouteGroup] = {}
         self.routes_regex: dict[tuple[str, ...], RouteGroup] = {}
         self.has_hosts = False
-        self._static: dict[str, dict[str, Route]] = {}
+        # One dict object for the router's lifetime: servers keep a reference
+        # to it for their inlined static lookup, so it is emptied and refilled
+        # in place, and emptied whenever the routes change (lookups then miss
+        # and go through get(), which compiles the table again).
+        static = getattr(self, "_static", None)
+        if static is None:
+            self._static: dict[str, dict[str, Route]] = {}
+        else:
+            static.clear()
         self._static_hosts: dict[str, Endpoint] = {}
         self._tree: Tree | None = None
         # path -> method -> (route, params) for dynamic paths seen recently.
@@ -165,6 +173,7 @@ class Router:
         if host:
             self.has_hosts = True
         self._dirty = True
+        self._static.clear()
 
     def _unregister(self, route: Route) -> None:
         self._routes.remove(route)
@@ -183,6 +192,7 @@ class Router:
                 del table[route.segments]
         self.has_hosts = any(r.requirements.get("host") for r in self._routes)
         self._dirty = True
+        self._static.clear()
 
     def _group_tables(self, route: Route) -> list[dict[tuple[str, ...], RouteGroup]]:
         if route.static:
@@ -251,14 +261,16 @@ class Router:
                 else:
                     tree.insert(segments, route, is_alternate)
                     dynamic = True
-        self._static = {}
+        static: dict[str, dict[str, Route]] = {}
         self._static_hosts = {}
         for key, entries in static_entries.items():
             endpoint = Endpoint(entries)
             if endpoint.hosts is None:
-                self._static[key] = endpoint.any
+                static[key] = endpoint.any
             else:
                 self._static_hosts[key] = endpoint
+        self._static.clear()
+        self._static.update(static)
         if dynamic:
             tree.compile()
         self._tree = tree if dynamic else None

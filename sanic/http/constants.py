@@ -31,3 +31,18 @@ class HTTP(IntEnum):
     def display(self) -> str:
         value = 1.1 if self.value == 1 else self.value
         return f"HTTP/{value}"
+
+
+class _Served:
+    """The type of ``SERVED``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "SERVED"
+
+
+# What the app's per-connection request cycle (``Sanic._serve_connection``)
+# yields once a request is answered; anything else it yields is what a handler
+# waits on.
+SERVED = _Served()

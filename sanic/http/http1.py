@@ -30,8 +30,18 @@ from sanic.exceptions import (
     URITooLong,
 )
 from sanic.http.constants import Stage
-from sanic.http.encode import CHUNKED_END, encode_chunk, encode_head, encode_response
+from sanic.http.encode import (
+    _LENGTHS,
+    _PREFIXES,
+    CHUNKED_END,
+    body_prefix,
+    encode_chunk,
+    encode_head,
+    encode_response,
+    length_end,
+)
 from sanic.log import error_logger
+from sanic.request.types import split_target
 
 if TYPE_CHECKING:
     from sanic.request import Request
@@ -60,6 +70,12 @@ _METHODS: dict[bytes, str] = {}
 _SPECIAL_NAME_LENGTHS = frozenset({14, 6, 10, 17})
 
 
+def _request_init() -> Any:
+    from sanic.request import Request
+
+    return Request.__init__
+
+
 def _method_name(method: bytes) -> str:
     name = method.decode("ascii", "replace")
     if len(_METHODS) < 64:
@@ -68,6 +84,7 @@ def _method_name(method: bytes) -> str:
 
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+_new = object.__new__
 
 
 class Http:
@@ -85,7 +102,6 @@ class Http:
         "_headers",
         "_body_parts",
         "_body_size",
-        "_content_length",
         "_expect",
         "_unparsed_head",
         "_packet_len",
@@ -105,6 +121,10 @@ class Http:
         "conn_info",
         "transport",
         "_router_get",
+        "_static_routes",
+        "_fast_requests",
+        "_notify_finished",
+        "served",
         "_has_hosts",
         "_has_stream_routes",
         "__weakref__",
@@ -125,6 +145,18 @@ class Http:
         self.conn_info = protocol.conn_info
         self.transport = protocol.transport
         self._router_get = app.router.get
+        # Static routes by path, then method: the router keeps this dict object
+        # for its lifetime and empties it when routes change.
+        self._static_routes = app.router._static
+        # Requests built without calling the class, unless its __init__ is custom.
+        self._fast_requests = self.request_class.__init__ is _request_init()
+        # The protocol hears of each finished request only if it logs them.
+        self._notify_finished = (
+            protocol.request_finished
+            if getattr(protocol, "access_log", False)
+            else None
+        )
+        self.served = 0  # requests answered in full on this connection
         self._has_hosts = bool(getattr(app.router, "has_hosts", False))
         self._has_stream_routes = app._has_stream_routes
         self.parser = HttpRequestParser(self)
@@ -140,7 +172,6 @@ class Http:
         # What is known of the message being read; reset as each part completes.
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
-        self._content_length = -1
         self._expect: bytes | None = None
         self._unparsed_head = 0
         self._packet_len = 0
@@ -161,7 +192,7 @@ class Http:
         except Exception as exc:
             self.feed_error(exc)
             return
-        if self._parsing is None and (self._url or self._headers):
+        if self._url:
             # A head is still incomplete after this packet: bound its growth.
             self.count_head_bytes(len(data))
 
@@ -191,25 +222,41 @@ class Http:
 
     # Parser callbacks. There is no on_message_begin: the head state is reset as
     # soon as a head is complete, and the body state when the message is.
+    #
+    # Sizes are checked once per head, not per header: a head is no larger than
+    # the packets that left it incomplete (``_unparsed_head``) plus the packet
+    # that completes it, so only when that bound is over the limit are exact
+    # sizes needed (on_headers_complete). A head still incomplete at the end of
+    # a packet is checked after that packet (count_head_bytes). Memory stays
+    # bounded either way: by the packet, and by ``incomplete_head_limit``.
 
     def on_url(self, url: bytes) -> None:
         if self._url:  # the URL arrived in pieces
             url = self._url + url
-        elif self.stage is _IDLE:
-            self.stage = _REQUEST
         self._url = url
-        if len(url) > self.header_max_size:
-            raise URITooLong("Request URI exceeds the size limit")
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._headers.append((name, value))
-        # Exact sizes only when the bytes that can hold this head exceed the
-        # limit; see on_headers_complete.
-        if self._unparsed_head + self._packet_len > self.header_max_size:
-            if self.head_size() > self.header_max_size:
-                raise _HeadTooLarge("Request header exceeds the size limit")
         if len(name) in _SPECIAL_NAME_LENGTHS:
             self._special_header(name.lower(), value)
+
+    def current_stage(self) -> Stage:
+        """``stage``, except that IDLE reads as REQUEST while a request arrives.
+
+        The request path does not record that transition (it costs every
+        request); the timeout sweeper and shutdown ask for it here.
+        """
+        stage = self.stage
+        if stage is _IDLE and (self._url or self._headers or self._parsing is not None):
+            return _REQUEST
+        return stage
+
+    def _check_head_size(self) -> None:
+        """Raise if the URL or the head being read is over the size limit."""
+        if len(self._url) > self.header_max_size:
+            raise URITooLong("Request URI exceeds the size limit")
+        if self.head_size() > self.header_max_size:
+            raise _HeadTooLarge("Request header exceeds the size limit")
 
     def head_size(self) -> int:
         """Bytes of URL, header names and values of the head being read."""
@@ -224,14 +271,19 @@ class Http:
         self._unparsed_head += size
         if self._unparsed_head > self.incomplete_head_limit:
             self._fail(_HeadTooLarge("Request header exceeds the size limit"))
+        elif self._unparsed_head > self.header_max_size:
+            try:
+                self._check_head_size()
+            except SanicException as exc:
+                self._fail(exc)
 
     def _special_header(self, name: bytes, value: bytes) -> None:
         if name == b"content-length":
             try:
-                self._content_length = int(value)
+                length = int(value)
             except ValueError:
                 raise BadRequest("Bad Request: invalid Content-Length") from None
-            if self._content_length > self.request_max_size:
+            if length > self.request_max_size:
                 raise PayloadTooLarge("Request body exceeds the size limit")
         elif name == b"expect":
             self._expect = value
@@ -243,15 +295,12 @@ class Http:
             raise BadRequest("Bad Request: unsupported Transfer-Encoding")
 
     def on_headers_complete(self) -> None:
-        # The head is no larger than the earlier packets that left it
-        # incomplete (``_unparsed_head``) plus this packet. Only when that bound
-        # is over the limit is the exact size needed.
         if self._unparsed_head + self._packet_len > self.header_max_size:
-            if self.head_size() > self.header_max_size:
-                raise _HeadTooLarge("Request header exceeds the size limit")
+            self._check_head_size()  # see the note above on_url
         self._unparsed_head = 0
         parser = self.parser
-        method = _METHODS.get(parser.get_method()) or _method_name(parser.get_method())
+        raw_method = parser.get_method()
+        method = _METHODS.get(raw_method) or _method_name(raw_method)
         keep_alive = parser.should_keep_alive()
         if keep_alive and not self._connection_header:
             # Kept alive with no Connection header: only HTTP/1.1 does that, and
@@ -260,35 +309,65 @@ class Http:
         else:
             version = parser.get_http_version()
             self._connection_header = False
-        request = self.request_class(
-            self._url,
-            self._headers,
-            version,
-            method,
-            self.transport,
-            self.app,
-        )
-        request.stream = self
-        request.conn_info = self.conn_info
-        if not (keep_alive and self.keep_alive):
-            request._keep_alive = False
-        self._parsing = request
+        url = self._url
         # The head is consumed: ready for the next one.
         self._url = b""
+        headers = self._headers
         self._headers = []
-        try:
-            route, _handler, request.match_info = self._router_get(
-                request._path,
-                method,
-                request.headers.getone("host", None) if self._has_hosts else None,
+        if self._fast_requests:
+            # Request(...) as Request.__init__ sets it up, without calling the
+            # class: a class call with a Python __init__ costs as much as all
+            # of this (see Request.__init__ for what each field is).
+            request = _new(self.request_class)
+            request.raw_url = url
+            request._headers = headers
+            request.version = version
+            request.method = method
+            request.transport = self.transport
+            request.app = self.app
+            request.stream = self
+            request.conn_info = self.conn_info
+            request._route_error = None
+            request._keep_alive = keep_alive and self.keep_alive
+            request.responded = False
+            if 63 in url or 35 in url or url[:1] != b"/":  # "?", "#", not a path
+                path, request._query = split_target(url)
+            else:
+                try:
+                    path = url.decode()
+                except UnicodeDecodeError:
+                    path, request._query = split_target(url)  # raises BadURL
+                request._query = b""
+            request._path = path
+        else:
+            request = self.request_class(
+                url, headers, version, method, self.transport, self.app
             )
-        except SanicException as exc:
-            request._route_error = exc
-            if self._expect is not None:
-                self._expect = None
-                self._answer_early(request)
-            return
-        request.route = route
+            request.stream = self
+            request.conn_info = self.conn_info
+            if not (keep_alive and self.keep_alive):
+                request._keep_alive = False
+            path = request._path
+        self._parsing = request
+        methods = self._static_routes.get(path)
+        route = methods.get(method) if methods is not None else None
+        if route is not None:  # a static path: the router's first lookup, inlined
+            request.route = route
+            request.match_info = {}
+        else:
+            try:
+                route, _handler, request.match_info = self._router_get(
+                    path,
+                    method,
+                    request.headers.getone("host", None) if self._has_hosts else None,
+                )
+            except SanicException as exc:
+                request._route_error = exc
+                if self._expect is not None:
+                    self._expect = None
+                    self._answer_early(request)
+                return
+            request.route = route
         if self._expect is not None:
             self._check_expect(request)
         if self._has_stream_routes and route.extra.stream:
@@ -300,7 +379,10 @@ class Http:
     def _check_expect(self, request: Request) -> None:
         expect = self._expect
         self._expect = None
-        if self._content_length == 0 or expect is None:
+        if expect is None:
+            return
+        length = request.headers.get("content-length")
+        if length is not None and int(length) == 0:
             return
         if expect.lower() == b"100-continue":
             # Answered only when the body will be read: a streaming handler's
@@ -366,7 +448,6 @@ class Http:
         if request is None:
             return
         self._parsing = None
-        self._content_length = -1
         parts = self._body_parts
         if parts is not None:
             request.body = parts[0] if len(parts) == 1 else b"".join(parts)
@@ -409,7 +490,9 @@ class Http:
         self.response = None
         if self._head_sent:
             self._head_sent = self._chunked = False
-        self.protocol.request_finished(request, response)
+        self.served += 1
+        if self._notify_finished is not None:
+            self._notify_finished(request, response)
         self._next_request(request)
 
     def _next_request(self, request: Request) -> None:
@@ -424,7 +507,7 @@ class Http:
         elif self._failed is not None:
             self._send_failure()
         else:
-            self.stage = _IDLE if self._parsing is None else _REQUEST
+            self.stage = _IDLE
 
     def _stop_reading(self) -> None:
         self._closed_input = True
@@ -492,6 +575,44 @@ class Http:
         request = self.request
         if request is None:
             return
+        body = response.body
+        # (Tests that jump to a short block: a comparison followed by a long
+        # jump is not specialized by CPython 3.11.)
+        if (
+            response._headers is not None
+            or response._cookies is not None
+            or body.__class__ is not bytes
+            or not request._keep_alive
+            or request.version == "1.0"
+            or request.method == "HEAD"
+        ):
+            self._write_encoded(request, response)
+            return
+        # The common case, encode_response inlined: a cached head up to the
+        # content-length value, the length and the end of the head, the body.
+        prefix = _PREFIXES.get((response.status, response.content_type))
+        if prefix is None:
+            prefix = body_prefix(response.status, response.content_type)
+            if prefix is None:  # a status without a body
+                self._write_encoded(request, response)
+                return
+        size = len(body)
+        length = _LENGTHS.get(size) or length_end(size)
+        if not self.protocol._closing:
+            self.transport.write(b"".join((prefix, length, body)))
+        # _finish, inlined for a complete response on a kept-alive connection.
+        self.request = None
+        self.response = None
+        self.served += 1
+        if self._notify_finished is not None:
+            self._notify_finished(request, response)
+        if self._pending or self._failed is not None:
+            self._next_request(request)
+        else:
+            self.stage = _IDLE
+
+    def _write_encoded(self, request: Request, response: BaseHTTPResponse) -> None:
+        """``write_response`` for any response: headers, cookies, HEAD, HTTP/1.0."""
         data = encode_response(
             response,
             request._keep_alive,
@@ -500,12 +621,13 @@ class Http:
         )
         if not self.protocol._closing:
             self.transport.write(data)
-        # _finish, inlined for the common case (a complete response, nothing queued).
         self.request = None
         self.response = None
-        self.protocol.request_finished(request, response)
+        self.served += 1
+        if self._notify_finished is not None:
+            self._notify_finished(request, response)
         if request._keep_alive and not self._pending and self._failed is None:
-            self.stage = _IDLE if self._parsing is None else _REQUEST
+            self.stage = _IDLE
         else:
             self._next_request(request)
 

@@ -114,16 +114,9 @@ class Request(Generic[sanic_type, ctx_type]):
             self.head = head
         if stream_id:
             self.stream_id = stream_id
-        # 35 is "#": an int membership test; ``b"#" in`` costs a caught TypeError.
-        if url_bytes[:1] != b"/" or 35 in url_bytes:
-            path, _, query = self._parse_url(url_bytes)
-        else:
-            path, _, query = url_bytes.partition(b"?")
-        try:
-            self._path = path.decode()
-        except UnicodeDecodeError:
-            raise BadURL("Bad Request: the URL path is not valid UTF-8") from None
-        self._query = query
+        # The HTTP/1.1 server builds its requests without calling the class
+        # (Http.on_headers_complete): a field added here is added there too.
+        self._path, self._query = split_target(url_bytes)
 
     @staticmethod
     def _parse_url(url_bytes: bytes) -> tuple[bytes, bytes, bytes]:
@@ -538,3 +531,20 @@ class Request(Generic[sanic_type, ctx_type]):
 
 
 __all__ = ["File", "Request", "RequestParameters"]
+
+
+def split_target(url_bytes: bytes) -> tuple[str, bytes]:
+    """A request target's path (decoded) and query string (raw bytes).
+
+    35 is "#": an int membership test, because ``b"#" in`` costs a caught
+    TypeError inside CPython. Absolute-form targets, ``*`` and fragments go through httptools' URL
+    parser; BadURL for what it refuses and for a path that is not UTF-8.
+    """
+    if url_bytes[:1] != b"/" or 35 in url_bytes:  # 35 is "#"
+        path, _, query = Request._parse_url(url_bytes)
+    else:
+        path, _, query = url_bytes.partition(b"?")
+    try:
+        return path.decode(), query
+    except UnicodeDecodeError:
+        raise BadURL("Bad Request: the URL path is not valid UTF-8") from None

@@ -428,23 +428,6 @@ class JSONResponse(HTTPResponse):
         return value
 
 
-_new = object.__new__
-
-
-def _plain_response(
-    body: bytes,
-    status: int,
-    headers: Mapping[str, Any] | None,
-    content_type: str | None,
-) -> HTTPResponse:
-    """``HTTPResponse(body, ...)`` for an already-encoded body, built directly.
-
-    ``text()`` and ``raw()`` run once per request; skipping the constructor's
-    argument handling and type dispatch is measurable there.
-    """
-    return _fill(_new(HTTPResponse), body, status, headers, content_type)
-
-
 def _fill(
     response: Any,
     body: bytes | None,
@@ -459,30 +442,6 @@ def _fill(
     response._headers = Header(headers) if headers else None
     response._cookies = None
     response.stream = None
-    return response
-
-
-def _json_response(
-    body: Any, status: int, headers: Mapping[str, Any] | None, content_type: str | None
-) -> JSONResponse:
-    """``json()`` without per-call options: the common case, built directly.
-
-    Same result as ``JSONResponse(...)`` at about half the cost: calling a class
-    whose ``__init__`` takes ``**kwargs`` is slow, and this runs once per request.
-    """
-    dumps = JSONResponse._dumps
-    if dumps is json_dumps:
-        try:
-            encoded = _orjson_dumps(body)
-        except _OrjsonError:
-            encoded = _stdlib_encode(body, {})
-    else:
-        encoded = _encode_json(body, dumps, {})
-    response = _fill(_new(JSONResponse), encoded, status, headers, content_type)
-    response._use_dumps = dumps
-    response._use_dumps_kwargs = {}
-    response._raw_body = body
-    response._raw_encoded = encoded
     return response
 
 

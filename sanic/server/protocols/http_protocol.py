@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from asyncio import CancelledError
 from contextvars import Context, copy_context
 from typing import Any
 
 from sanic.exceptions import (
     CLIENT_GONE,
     RESPONSE_TIMED_OUT,
+    RequestCancelled,
     RequestTimeout,
     ServerError,
     ServiceUnavailable,
 )
-from sanic.helpers import Resumed
+from sanic.helpers import _CLIENT_GONE, Resumed
 from sanic.http import Http, Stage
+from sanic.http.constants import SERVED
 from sanic.http.http1 import HoldingHttp
 from sanic.log import access_logger, error_logger, logger
 from sanic.server.protocols.base_protocol import SanicProtocol
@@ -96,6 +99,33 @@ def requests_served(state: dict[str, Any]) -> int:
     return total
 
 
+class _Cycle:
+    """Awaits the rest of a connection's request cycle (``Sanic._serve_connection``)
+    after a handler suspended: drives the generator on until it yields SERVED,
+    forwarding cancellation into it (as ``Resumed`` does for a coroutine)."""
+
+    __slots__ = ("cycle", "first")
+
+    def __init__(self, cycle: Any, first: Any) -> None:
+        self.cycle = cycle
+        self.first = first
+
+    def __await__(self) -> Any:
+        cycle = self.cycle
+        value = self.first
+        while True:
+            try:
+                yield value
+            except BaseException as exc:  # cancellation and the like go inside
+                if exc.__class__ is CancelledError and exc.args == (_CLIENT_GONE,):
+                    exc = RequestCancelled(_CLIENT_GONE)
+                value = cycle.throw(exc)
+            else:
+                value = cycle.send(None)
+            if value is SERVED:
+                return
+
+
 class _ReportingTransport:
     """A transport that dispatches ``http.lifecycle.send`` for what it writes."""
 
@@ -128,6 +158,9 @@ class HttpProtocol(SanicProtocol):
         "_hooked",
         "request_handler",
         "_respond_now",
+        "_cycle",
+        "_cycle_send",
+        "_run",
         "_task",
         "_waiter",
         "_handoff",
@@ -140,7 +173,6 @@ class HttpProtocol(SanicProtocol):
         "_seen_stage",
         "_seen_served",
         "_seen_since",
-        "_requests_served",
         "access_log",
         "keep_alive_timeout",
         "request_timeout",
@@ -156,7 +188,12 @@ class HttpProtocol(SanicProtocol):
         self.request_handler = app.handle_request
         # The synchronous fast path, unless the app overrides handle_request.
         fast = getattr(type(app).handle_request, "has_sync_fast_path", False)
-        self._respond_now = app._respond_now if fast and _enter_task else None
+        # The factory of the connection's request cycle, when it can run
+        # synchronously; the cycle itself is made at the first request.
+        self._respond_now = app._serve_connection if fast and _enter_task else None
+        self._cycle: Any = None
+        self._cycle_send: Any = None  # its send method, kept to make it once
+        self._run: Any = None  # the connection context's run method, likewise
         self._hooked = (
             type(self).http_request_handler is not HttpProtocol.http_request_handler
         )
@@ -175,7 +212,6 @@ class HttpProtocol(SanicProtocol):
         self._seen_stage = _IDLE
         self._seen_served = 0
         self._seen_since = 0.0
-        self._requests_served = 0
         self.access_log = bool(config.ACCESS_LOG)
         self.keep_alive_timeout = float(config.KEEP_ALIVE_TIMEOUT)
         self.request_timeout = float(config.REQUEST_TIMEOUT)
@@ -195,11 +231,13 @@ class HttpProtocol(SanicProtocol):
         if _enter_task is not None:
             # Handlers run in this context whether they start here or in the task.
             self._context = copy_context()
+            self._run = self._context.run
             self._task = self.loop.create_task(
                 self._connection_task(), context=self._context
             )
         else:
             self._task = self.loop.create_task(self._connection_task())
+        self._task.add_done_callback(self._task_ended)
         self._seen_since = self.loop.time()
         sweeper = self.state.get("timeout_sweeper")
         if sweeper is None:
@@ -212,6 +250,12 @@ class HttpProtocol(SanicProtocol):
         self._sweeper = sweeper
         sweeper.add(self)
 
+    @property
+    def _requests_served(self) -> int:
+        """Requests answered in full on this connection."""
+        http = self.http
+        return http.served if http is not None else 0
+
     def data_received(self, data: bytes) -> None:
         http = self.http
         # Http.feed, without its frame: this runs for every packet.
@@ -223,7 +267,7 @@ class HttpProtocol(SanicProtocol):
         except Exception as exc:
             http.feed_error(exc)  # type: ignore[union-attr]
             return
-        if http._parsing is None and (http._url or http._headers):  # type: ignore[union-attr]
+        if http._url:  # type: ignore[union-attr]
             # A head is still incomplete after this packet: bound its growth.
             http.count_head_bytes(len(data))  # type: ignore[union-attr]
 
@@ -277,6 +321,16 @@ class HttpProtocol(SanicProtocol):
 
     # ---- the request cycle -------------------------------------------------------
 
+    def _task_ended(self, task: asyncio.Task) -> None:
+        if self._task is task:
+            self._task = None  # no more requests start on this connection
+        self._end_cycle()
+
+    def _end_cycle(self) -> None:
+        """The request cycle ended (an exception left it): the next request
+        makes a new one."""
+        self._cycle = self._cycle_send = None
+
     def dispatch(self, request: Any) -> None:
         """Run the handler for a routed request.
 
@@ -291,46 +345,52 @@ class HttpProtocol(SanicProtocol):
             self._next = request
             return
         task = self._task
-        if task is None or task.done():
+        if task is None:
             return  # the connection is going away
-        respond_now = self._respond_now
-        if respond_now is None:
-            self._running = True
-            self._hand_off(task, self.request_handler(request), None)
-            return
+        send = self._cycle_send
+        if send is None:
+            if task.done():
+                return
+            if self._respond_now is None:
+                self._running = True
+                self._hand_off(task, self.request_handler(request), None)
+                return
+            self._cycle = self._respond_now(self.http)
+            send = self._cycle_send = self._cycle.send
+            send(None)  # to its first yield: nothing of the app runs yet
         loop = self.loop
-        run = self._context.run  # type: ignore[union-attr]
-        while request is not None:
+        run = self._run
+        while True:
             self._running = True
             try:
-                _enter_task(loop, task)
+                _enter_task(loop, task)  # type: ignore[misc]
             except RuntimeError:
                 # Called from inside another task: let the connection task run it.
                 self._hand_off(task, self.request_handler(request), None)
                 return
             try:
-                coro = run(respond_now, request)
-                if coro is not None:
-                    try:
-                        first = run(coro.send, None)
-                    except StopIteration:
-                        pass
-                    else:
-                        self._hand_off(task, coro, first)
-                        return  # still running: the connection task has it now
+                first = run(send, request)
             except BaseException:
                 self._running = False
+                self._end_cycle()
                 raise
             finally:
-                _leave_task(loop, task)
+                _leave_task(loop, task)  # type: ignore[misc]
+            if first is not SERVED:
+                # A handler suspended: the connection task drives the rest.
+                self._hand_off(task, self._cycle, first)
+                return
             self._running = False
             request = self._next
-            if request is not None:
-                self._next = None
+            if request is None:
+                return
+            self._next = None
 
     def _hand_off(self, task: asyncio.Task, coro: Any, first: Any) -> None:
         if task.done():
             coro.close()  # the connection is going away
+            if coro is self._cycle:
+                self._end_cycle()
             self._running = False
             return
         self._handoff = (coro, first)
@@ -351,7 +411,15 @@ class HttpProtocol(SanicProtocol):
                 if handoff is None:
                     continue
             self._handoff = None
-            await Resumed(*handoff)
+            coro, first = handoff
+            if coro is self._cycle:
+                try:
+                    await _Cycle(coro, first)
+                except BaseException:
+                    self._end_cycle()
+                    raise
+            else:
+                await Resumed(coro, first)
             while self._next is not None:
                 request, self._next = self._next, None
                 await self.request_handler(request)
@@ -403,7 +471,7 @@ class HttpProtocol(SanicProtocol):
         http.write_response(response)
 
     def request_finished(self, request: Any, response: Any) -> None:
-        self._requests_served += 1
+        """Called by ``Http`` after each request, when access logs are on."""
         if self.access_log and request is not None:
             self._log_access(request, response)
 
@@ -448,8 +516,8 @@ class HttpProtocol(SanicProtocol):
         http = self.http
         if http is None or self._closing:
             return
-        stage = http.stage
-        served = self._requests_served
+        stage = http.current_stage()
+        served = http.served
         if stage is not self._seen_stage or served != self._seen_served:
             self._seen_stage = stage
             self._seen_served = served
@@ -496,7 +564,11 @@ class HttpProtocol(SanicProtocol):
         it (pipelined) are answered first.
         """
         http = self.http
-        if http is None or http.stage is Stage.IDLE or http.stage is Stage.FAILED:
+        if http is None:
+            self.close()
+            return True
+        stage = http.current_stage()
+        if stage is Stage.IDLE or stage is Stage.FAILED:
             self.close()
             return True
         request = http.request
