@@ -22,4 +22,4 @@ async def echo(request):
 
 
 if __name__ == "__main__":
-    app.run(host="127.0.0.1", port=8000, single_process=True)
+    app.run(host="127.0.0.1", port=8000)

@@ -56,6 +56,7 @@ __all__ = [
     "Unauthorized",
     "__version__",
     "empty",
+    "enable_auto_reload",
     "file",
     "html",
     "json",
@@ -63,3 +64,12 @@ __all__ = [
     "redirect",
     "text",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The seed's auto-reload helper, imported only when asked for.
+    if name == "enable_auto_reload":
+        from sanic.worker.reloader import enable_auto_reload
+
+        return enable_auto_reload
+    raise AttributeError(f"module 'sanic' has no attribute {name!r}")

@@ -235,6 +235,13 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         self.repl_ctx: Any = SimpleNamespace()
         # Custom commands for `sanic path.to:app exec NAME` (`app.command`).
         self._commands: dict[str, Callable[..., Any]] = {}
+        # The process model (sanic.worker): set by the main process or a worker.
+        self.inspector_class: type | None = inspector_class
+        self._shared_ctx: Any = None
+        self._multiplexer: Any = None
+        self._manager: Any = None
+        self._in_worker = False
+        self._run_options: dict[str, Any] | None = None
         self._register(name)
 
     def _register(self, name: str) -> None:
@@ -705,6 +712,14 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         from sanic.application.commands import command_decorator
 
         return command_decorator(self, maybe_func, name=name)
+
+    def static(
+        self, uri: str, file_or_directory: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        """Serve a file, or the files under a directory, at ``uri``."""
+        from sanic.static import register_static
+
+        return register_static(self, uri, file_or_directory, *args, **kwargs)
 
     def report_exception(self, handler: Callable[[Sanic, Exception], Any]) -> Callable:
         """Register ``handler(app, exception)`` for every exception the app reports."""
@@ -1264,6 +1279,20 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         reload_dir: Any = None,
         workers: int = 1,
     ) -> None:
+        # Worker processes apply the same options to the app they load.
+        self._run_options = {
+            "debug": debug,
+            "dev": dev,
+            "access_log": access_log,
+            "noisy_exceptions": noisy_exceptions,
+            "auto_reload": auto_reload,
+            "host": host,
+            "port": port,
+            "unix": unix,
+            "verbosity": verbosity,
+            "reload_dir": reload_dir,
+            "workers": workers,
+        }
         if dev:
             debug = True
         self.state.mode = Mode.DEBUG if debug else Mode.PRODUCTION
@@ -1273,7 +1302,15 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
             self.config.ACCESS_LOG = True
         if noisy_exceptions is not None:
             self.config.NOISY_EXCEPTIONS = noisy_exceptions
-        self.state.auto_reload = bool(auto_reload or dev)
+        self.state.auto_reload = bool(
+            auto_reload
+            or dev
+            # enable_auto_reload() or AUTO_RELOAD, unless run() said otherwise
+            or (
+                auto_reload is None
+                and (self.state.auto_reload or self.config.get("AUTO_RELOAD", False))
+            )
+        )
         self.state.host = host or "127.0.0.1"
         self.state.port = 8000 if port is None else port
         self.state.unix = unix or ""
@@ -1370,12 +1407,18 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
 
     @staticmethod
     def _check_process_options(workers: Any, fast: bool, run_multiple: bool) -> int:
+        """The number of server workers: ``workers``, or one per CPU with ``fast``."""
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ValueError(f"workers must be a positive integer, not {workers!r}")
-        if workers != 1 or fast or run_multiple:
-            raise SanicException(
-                "Only one worker process is supported so far: run with workers=1"
-            )
+        if fast:
+            if workers != 1:
+                raise RuntimeError("You cannot use both fast=True and workers=X")
+            import os
+
+            try:
+                workers = len(os.sched_getaffinity(0))
+            except AttributeError:  # not on this OS
+                workers = os.cpu_count() or 1
         return workers
 
     def run(
@@ -1422,13 +1465,21 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         ``return_asyncio_server=True`` nothing is served: the `AsyncioServer` is
         returned (socket bound) for the current loop, to be driven by hand.
         """
+        if not (single_process or run_async or return_asyncio_server):
+            from sanic.worker.launcher import refuse_nested_run
+
+            refuse_nested_run()  # the main module, imported again by a worker
         if run_async or return_asyncio_server:
             if loop is not None:
                 raise TypeError(
                     "loop is not a valid argument to run(): use create_server() to "
                     "run the app inside an existing loop"
                 )
-            self._check_process_options(workers, fast, run_multiple)
+            if self._check_process_options(workers, fast, run_multiple) != 1:
+                raise SanicException(
+                    "run_async and return_asyncio_server serve in this process: "
+                    "they take no workers= or fast="
+                )
             settings = self._server_settings(
                 host=host,
                 port=port,
@@ -1498,7 +1549,9 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
             asyncio_server_kwargs=asyncio_server_kwargs,
         )
         self.state.auto_tls = auto_tls
-        if legacy:
+        if single_process:
+            type(self).serve_single(primary=self)
+        elif legacy:
             type(self).serve_legacy(primary=self)
         else:
             type(self).serve(primary=self)
@@ -1553,7 +1606,7 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
                 "loop is not a valid argument to run(): use create_server() to run "
                 "the app inside an existing loop"
             )
-        self._check_process_options(workers, fast, run_multiple)
+        workers = self._check_process_options(workers, fast, run_multiple)
         from sanic.server.runners import ServerInfo
 
         settings = self._server_settings(
@@ -1587,6 +1640,8 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
             workers=workers,
         )
         self.state.auto_tls = auto_tls
+        self.state.motd = motd
+        self.state.motd_display = dict(motd_display or {})
         self.state.server_info.append(ServerInfo(settings))
 
     @classmethod
@@ -1597,49 +1652,74 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         app_loader: Any = None,
         factory: Callable[[], Sanic] | None = None,
     ) -> None:
-        """Serve every prepared app until stopped (a signal or ``app.stop()``).
+        """Serve every prepared app from worker processes until stopped.
 
+        The main process runs a `WorkerManager`: it binds the sockets, runs
+        the ``main_process_*`` listeners, and spawns the server workers,
+        which make the app anew with ``app_loader`` (by default, the app of
+        the same name the main module makes when a worker imports it).
         ``primary`` (or the app ``app_loader.load()`` or ``factory()`` makes)
-        comes first. For now every app is served in this process.
+        comes first.
         """
+        from sanic.worker.launcher import refuse_nested_run, serve_with_manager
+
+        refuse_nested_run()
         if primary is None:
             if app_loader is not None:
                 primary = app_loader.load()
             elif factory is not None:
-                primary = factory()
-        cls.serve_single(primary)
+                from sanic.worker.loader import AppLoader
+
+                app_loader = AppLoader(factory=factory)
+                primary = app_loader.load()
+        apps = cls._prepared_apps(primary)
+        try:
+            serve_with_manager(apps, app_loader=app_loader)
+        finally:
+            for app in apps:
+                app.state.server_info.clear()
+
+    @classmethod
+    def _prepared_apps(cls, primary: Sanic | None) -> list[Sanic]:
+        """The apps to serve, ``primary`` first; a clear error if there is none."""
+        apps = [app for app in cls._app_registry.values() if app.state.server_info]
+        if primary is not None and primary not in apps:
+            apps.append(primary)
+        if primary is not None:
+            if not primary.state.server_info:
+                for app in apps:
+                    app.state.server_info.clear()
+                raise SanicException(
+                    f"{primary!r} was not prepared: call app.prepare(...) "
+                    "before Sanic.serve()"
+                )
+            apps.remove(primary)
+            apps.insert(0, primary)
+        if not apps:
+            raise SanicException(
+                "Did not find any applications to serve: "
+                "call app.prepare(...) before Sanic.serve()"
+            )
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            for app in apps:
+                app.state.server_info.clear()
+            raise SanicException(
+                "Cannot serve from inside a running event loop: "
+                "use 'await app.create_server(...)' there instead"
+            )
+        return apps
 
     @classmethod
     def serve_single(cls, primary: Sanic | None = None) -> None:
         """Serve the prepared apps in this process, with no worker processes."""
         from sanic.server.runners import serve_apps
 
-        apps = [app for app in cls._app_registry.values() if app.state.server_info]
-        if primary is not None and primary not in apps:
-            apps.append(primary)
+        apps = cls._prepared_apps(primary)
         try:
-            if primary is not None:
-                if not primary.state.server_info:
-                    raise SanicException(
-                        f"{primary!r} was not prepared: call app.prepare(...) "
-                        "before Sanic.serve()"
-                    )
-                apps.remove(primary)
-                apps.insert(0, primary)
-            if not apps:
-                raise SanicException(
-                    "Did not find any applications to serve: "
-                    "call app.prepare(...) before Sanic.serve()"
-                )
-            try:
-                asyncio.get_running_loop()
-            except RuntimeError:
-                pass
-            else:
-                raise SanicException(
-                    "Cannot serve from inside a running event loop: "
-                    "use 'await app.create_server(...)' there instead"
-                )
             entries = [(app, info) for app in apps for info in app.state.server_info]
             register = entries[0][1].settings.get("register_sys_signals", True)
             serve_apps(entries, register_sys_signals=register)
@@ -1649,8 +1729,56 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
 
     @classmethod
     def serve_legacy(cls, primary: Sanic | None = None) -> None:
-        """Sanic's pre-worker-manager runner; here the same as serve_single."""
-        cls.serve_single(primary)
+        """Sanic's pre-worker-manager runner (deprecated): the workers are
+        forked children of this process, with no manager."""
+        from sanic.worker.legacy import serve_legacy
+
+        apps = cls._prepared_apps(primary)
+        try:
+            serve_legacy(apps)
+        finally:
+            for app in apps:
+                app.state.server_info.clear()
+
+    # ---- the process model ------------------------------------------------------
+
+    @property
+    def shared_ctx(self) -> Any:
+        """Objects shared by every worker: assign them in main_process_start."""
+        if self._shared_ctx is None:
+            from sanic.types.shared_ctx import SharedContext
+
+            self._shared_ctx = SharedContext()
+        return self._shared_ctx
+
+    @property
+    def multiplexer(self) -> Any:
+        """This worker's `WorkerMultiplexer` (only in a worker process)."""
+        if self._multiplexer is None:
+            from sanic.worker.multiplexer import NoMultiplexer
+
+            raise NoMultiplexer(
+                "app.m (the multiplexer) only exists in worker processes that "
+                "the worker manager started, not with single_process=True or "
+                "in the main process"
+            )
+        return self._multiplexer
+
+    @multiplexer.setter
+    def multiplexer(self, value: Any) -> None:
+        self._multiplexer = value
+
+    m = multiplexer
+
+    @property
+    def manager(self) -> Any:
+        """The `WorkerManager` (only in the main process, while it serves)."""
+        if self._manager is None:
+            raise SanicException(
+                "app.manager only exists in the main process while it serves "
+                "with worker processes: use it in a main_process_ready listener"
+            )
+        return self._manager
 
     async def create_server(
         self,
@@ -1724,8 +1852,14 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         New connections are refused, requests in flight get up to
         GRACEFUL_SHUTDOWN_TIMEOUT to finish, then the stop listeners run and
         ``run()`` returns. A server driven by hand (``create_server``) is
-        closed, which ends its ``serve_forever()``.
+        closed, which ends its ``serve_forever()``. In a worker process,
+        ``terminate=True`` asks the manager to shut the whole server down.
         """
+        if terminate and self._multiplexer is not None:
+            self._multiplexer.terminate()
+            if unregister:
+                self.unregister_app(self)
+            return
         stopper = self._stop_event
         if stopper is not None:
             stopper.set()
@@ -1735,6 +1869,21 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
             self.unregister_app(self)
 
     # ---- testing ----------------------------------------------------------------
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """The app as an ASGI 3 application (uvicorn, hypercorn, granian...)."""
+        from sanic.asgi import ASGIApp
+
+        await ASGIApp.create(self, scope, receive, send)
+
+    @property
+    def asgi_client(self) -> Any:
+        """Like `test_client`, through the app's ASGI interface, without a socket."""
+        if self._asgi_client is None:
+            from sanic.testing import SanicASGITestClient
+
+            self._asgi_client = SanicASGITestClient(self)
+        return self._asgi_client
 
     @property
     def test_client(self) -> Any:

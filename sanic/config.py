@@ -84,8 +84,14 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "WEBSOCKET_MAX_SIZE": 2**20,
     "WEBSOCKET_PING_INTERVAL": 20,
     "WEBSOCKET_PING_TIMEOUT": 20,
+    # Seconds a worker process may take to start serving before it is a
+    # startup error (beyond Sanic).
+    "WORKER_ACK_TIMEOUT": 30.0,
     "WORKER_MAX_REQUESTS": 0,  # 0: never recycle a worker
     "WORKER_MAX_REQUESTS_JITTER": 0,
+    # From the seed, for Gunicorn (`gunicorn app:app -k sanic.worker.GunicornWorker`).
+    "WORKER_CLASS": "sanic.worker.GunicornWorker",
+    "WORKER_CONNECTIONS": 1000,
 }
 
 FALLBACK_ERROR_FORMATS = ("auto", "text", "json", "html")
@@ -269,7 +275,8 @@ class Config(dict):
             key = full_key[len(prefix) :]
             if not key.isupper():
                 continue
-            value = self._convert(full_key, key, raw)
+            # Permissions are written in octal ("660", "0o660"): keep the text.
+            value = raw if key == "UNIX_MODE" else self._convert(full_key, key, raw)
             try:
                 self[key] = value
             except ValueError as error:
@@ -349,6 +356,22 @@ def _number(
     return check
 
 
+def _unix_mode(key: str, value: Any) -> int:
+    """Permissions: an int, or octal text such as "0o660" (SANIC_UNIX_MODE=0o660)."""
+    if isinstance(value, str):
+        try:
+            value = int(value.strip().lower().removeprefix("0o"), 8)
+        except ValueError:
+            raise ValueError(
+                f"{key} must be octal permissions such as 0o660, not {value!r}"
+            ) from None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0o777:
+        raise ValueError(
+            f"{key} must be permissions from 0 to 0o777 (e.g. 0o660), not {value!r}"
+        )
+    return value
+
+
 _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "FALLBACK_ERROR_FORMAT": _choice(FALLBACK_ERROR_FORMATS),
     "DEPRECATION_FILTER": _choice(DEPRECATION_FILTER_ACTIONS),
@@ -360,6 +383,7 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
             "KEEP_ALIVE_TIMEOUT",
             "GRACEFUL_SHUTDOWN_TIMEOUT",
             "GRACEFUL_TCP_CLOSE_TIMEOUT",
+            "WORKER_ACK_TIMEOUT",
         ),
         _number(),
     ),
@@ -373,7 +397,6 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
             "REQUEST_MAX_HEADER_SIZE",
             "WORKER_MAX_REQUESTS",
             "WORKER_MAX_REQUESTS_JITTER",
-            "UNIX_MODE",
         ),
         _number(integer=True),
     ),
@@ -381,4 +404,5 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
         ("WEBSOCKET_MAX_SIZE", "PROXIES_COUNT"), _number(integer=True, optional=True)
     ),
     "INSPECTOR_PORT": _number(integer=True, maximum=65535),
+    "UNIX_MODE": _unix_mode,
 }

@@ -80,6 +80,8 @@ class DecoratorShortcuts:
     options = method_route("OPTIONS", True)
 
     before_server_start = named_listener("before_server_start")
+    # The spelling of the 22.9 release notes' shared_ctx example.
+    before_server_starts = named_listener("before_server_start")
     after_server_start = named_listener("after_server_start")
     before_server_stop = named_listener("before_server_stop")
     after_server_stop = named_listener("after_server_stop")
@@ -88,3 +90,5 @@ class DecoratorShortcuts:
     main_process_stop = named_listener("main_process_stop")
     reload_process_start = named_listener("reload_process_start")
     reload_process_stop = named_listener("reload_process_stop")
+    before_reload_trigger = named_listener("before_reload_trigger")
+    after_reload_trigger = named_listener("after_reload_trigger")

@@ -661,3 +661,27 @@ def test_subclass_attributes_are_checked():
 
     with pytest.raises(ValueError, match="FALLBACK_ERROR_FORMAT"):
         BadConfig()
+
+
+@pytest.mark.parametrize("text, mode", [("0o660", 0o660), ("640", 0o640)])
+def test_unix_mode_from_the_environment_is_octal_text(monkeypatch, text, mode):
+    monkeypatch.setenv("SANIC_UNIX_MODE", text)
+    assert Config().UNIX_MODE == mode
+
+
+def test_unix_mode_octal_string_is_read_as_octal():
+    config = Config()
+    config.UNIX_MODE = "0o600"
+    assert config.UNIX_MODE == 0o600
+
+
+@pytest.mark.parametrize("value", ["rwx", 0o1777, -1, True])
+def test_bad_unix_mode_is_named(value):
+    with pytest.raises(ValueError, match="UNIX_MODE"):
+        Config().UNIX_MODE = value
+
+
+def test_gunicorn_keys_from_the_seed_have_defaults():
+    config = Config()
+    assert config.WORKER_CLASS == "sanic.worker.GunicornWorker"
+    assert config.WORKER_CONNECTIONS == 1000

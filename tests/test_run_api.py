@@ -89,11 +89,13 @@ def test_bad_backlog_is_a_clear_error(hello):
         hello.prepare(port=free_port(), backlog=0)
 
 
-def test_several_workers_is_a_clear_error_for_now(hello):
-    with pytest.raises(SanicException, match="Only one worker process"):
-        hello.run(workers=2)
-    with pytest.raises(SanicException, match="Only one worker process"):
-        hello.prepare(fast=True)
+def test_workers_with_return_asyncio_server_is_a_clear_error(hello):
+    # Several workers serve through the worker manager (tests/worker); a
+    # server driven by hand in this process cannot have them.
+    with pytest.raises(SanicException, match="serve in this process"):
+        hello.run(workers=2, return_asyncio_server=True)
+    with pytest.raises(RuntimeError, match="fast=True and workers=X"):
+        hello.prepare(workers=2, fast=True)
 
 
 def test_loop_argument_points_to_create_server(hello):
@@ -342,7 +344,7 @@ def test_prepare_and_serve_several_apps_and_addresses(app):
         app.prepare(port=ports[0], single_process=True, register_sys_signals=False)
         app.prepare(port=ports[1])  # the same app on a second address
         other.prepare(port=ports[2])
-        Sanic.serve(primary=app)
+        Sanic.serve_single(primary=app)
         assert bodies == {
             ports[0]: app.name.encode(),
             ports[1]: app.name.encode(),
@@ -362,24 +364,21 @@ def test_prepare_and_serve_several_apps_and_addresses(app):
         Sanic.unregister_app(other)
 
 
-def test_serve_with_a_factory(app):
-    port = free_port()
-
+def test_serve_with_a_factory_that_workers_cannot_import_is_a_clear_error(app):
+    # Workers make the app with the factory: a closure can't reach them (a
+    # module-level factory can: tests/worker/test_manager.py).
     def factory() -> Sanic:
-        @app.get("/")
-        async def index(request):
-            return text("made")
-
-        app.prepare(port=port, register_sys_signals=False)
+        app.prepare(port=free_port(), register_sys_signals=False)
         return app
 
-    outcome = run_client_then_stop(app, lambda: fetch(f"http://127.0.0.1:{port}/"))
-    Sanic.serve(factory=factory)
-    assert outcome["value"] == b"made"
+    with pytest.raises(SanicException, match="cannot be sent to the worker"):
+        Sanic.serve(factory=factory)
+    assert app.state.server_info == []
 
 
-def test_serve_single_and_legacy_serve_the_prepared_app(hello):
-    for runner in (Sanic.serve_single, Sanic.serve_legacy):
+def test_serve_single_serves_the_prepared_app(hello):
+    # (legacy forks: tests/worker/test_legacy.py runs it in a real process.)
+    for runner in (Sanic.serve_single,):
         port = free_port()
         outcome = run_client_then_stop(
             hello, lambda port=port: fetch(f"http://127.0.0.1:{port}/")

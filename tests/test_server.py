@@ -269,41 +269,6 @@ def test_signal_stops_the_server_gracefully(tmp_path, sig):
             proc.wait()
 
 
-def test_cli_serves_module_app(tmp_path):
-    (tmp_path / "cli_app.py").write_text(APP_SOURCE.replace("signal_app", "cli_app"))
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sanic", "cli_app:app", "--port", str(port)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        wait_for_line(proc, "ready")
-        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/").read() == b"up"
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=10)
-        assert proc.returncode == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
-def test_cli_with_unknown_module_is_a_one_line_error(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "sanic", "no_such_module:app"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert result.returncode == 2
-    assert "no module named 'no_such_module'" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
 def test_make_run_example_serves_hello_world():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     port = _free_port()

@@ -175,7 +175,9 @@ def test_run_unix_socket_helper(hello, tmp_path):
         outcome["value"] = await loop.run_in_executor(None, client)
         app_.stop()
 
-    hello.run_unix_socket(path, mode=0o660, register_sys_signals=False)
+    hello.run_unix_socket(
+        path, mode=0o660, register_sys_signals=False, single_process=True
+    )
     body, mode = outcome["value"]
     assert body.startswith(b"HTTP/1.1 200 OK")
     assert mode == 0o660

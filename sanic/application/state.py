@@ -39,6 +39,8 @@ class ApplicationState:
     workers: int = 0
     primary: bool = True
     server_info: list = field(default_factory=list)
+    motd: bool = True
+    motd_display: dict = field(default_factory=dict)
 
     @property
     def is_debug(self) -> bool:

@@ -65,6 +65,10 @@ def build_request_url(request: Request, view_name: str, **kwargs: Any) -> str:
 def _build(
     app: Sanic, view_name: str, kwargs: dict[str, Any], fallback_server: str
 ) -> str:
+    if view_name == "static" or view_name.endswith(".static") or "filename" in kwargs:
+        from sanic.static import prepare_static_url
+
+        view_name = prepare_static_url(app, view_name, kwargs)
     route = _find_route(app, view_name)
     anchor = kwargs.pop("_anchor", "")
     external = kwargs.pop("_external", False)

@@ -71,11 +71,14 @@ class AsyncioServer:
         return self.server.is_serving() if self.server is not None else False
 
     def close(self) -> None:
-        """Stop accepting connections and close the idle ones."""
+        """Stop accepting connections; `wait_closed` then drains the open ones.
+
+        Open connections are left to `shutdown_connections`, which also gives a
+        connection accepted a moment ago the chance to send its first request
+        (its client could not know the server was stopping).
+        """
         if self.server is not None:
             self.server.close()
-        for connection in list(self.connections):
-            connection.close_if_idle()
 
     async def wait_closed(self) -> None:
         """Wait for the connections to finish (within the graceful timeout)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import inspect
 import os
 import signal as os_signal
 import socket
@@ -30,6 +31,9 @@ from sanic.server.protocols.http_protocol import HttpProtocol
 
 # How often a draining server looks for connections that became idle.
 _DRAIN_TICK = 0.02
+# How long a just-accepted connection may take to send its first request
+# once the server is stopping (see shutdown_connections).
+_FRESH_LINGER = 1.0
 
 
 class Signal:
@@ -324,6 +328,11 @@ def make_server_coro(
             backlog=backlog,
         )
     if sock.family == getattr(socket, "AF_UNIX", None):
+        if _unix_server_cleans_up(loop):
+            # Python 3.13's asyncio unlinks the socket file when the server
+            # closes; the file is the binder's to remove (a worker restarting
+            # must not delete the main process's socket).
+            kwargs.setdefault("cleanup_socket", False)
         coro = loop.create_unix_server(
             factory, sock=sock, ssl=ssl, backlog=backlog, **kwargs
         )
@@ -332,6 +341,16 @@ def make_server_coro(
             factory, sock=sock, ssl=ssl, backlog=backlog, **kwargs
         )
     return coro, connections
+
+
+def _unix_server_cleans_up(loop: asyncio.AbstractEventLoop) -> bool:
+    import inspect
+
+    try:
+        params = inspect.signature(loop.create_unix_server).parameters
+    except (TypeError, ValueError):
+        return False
+    return "cleanup_socket" in params
 
 
 async def shutdown_connections(
@@ -346,24 +365,75 @@ async def shutdown_connections(
     A connection answering a request finishes it and closes right after (its
     response says ``connection: close``). One still busy after
     ``graceful_timeout`` seconds, or once ``force`` is set, is aborted, which
-    cancels its handler.
+    cancels its handler. A connection that was just accepted and has not
+    sent its first request yet gets a moment (`_FRESH_LINGER`) to send it:
+    its client could not know the server was stopping (with several worker
+    processes on one socket, another process keeps serving after this one).
     """
-    for connection in list(connections):
-        connection.close_if_idle()
-    deadline = loop.time() + max(float(graceful_timeout), 0.0)
+    start = loop.time()
+    linger_until = start + min(_FRESH_LINGER, max(float(graceful_timeout), 0.0))
+    _close_idle(connections, keep_fresh=loop.time() < linger_until)
+    deadline = start + max(float(graceful_timeout), 0.0)
     while connections and (force is None or not force.is_set()):
         remaining = deadline - loop.time()
         if remaining <= 0:
             break
         await asyncio.sleep(min(_DRAIN_TICK, remaining))
-        for connection in list(connections):
-            connection.close_if_idle()
+        _close_idle(connections, keep_fresh=loop.time() < linger_until)
     if connections:
         for connection in list(connections):
             connection.abort()
         # The transports report connection_lost on the next turn of the loop,
         # which cancels the handlers; let that happen before going on.
         await asyncio.sleep(0)
+
+
+def _close_idle(connections: set, *, keep_fresh: bool) -> None:
+    for connection in list(connections):
+        if keep_fresh and _is_fresh(connection):
+            continue
+        if _has_unread_input(connection):
+            continue  # a request arrived: answered (with connection: close) next
+        connection.close_if_idle()
+
+
+def _has_unread_input(connection: Any) -> bool:
+    """Bytes wait in the kernel that the connection has not read yet.
+
+    Closing such a connection would reset a request the client already sent
+    (the race every keep-alive server has at shutdown); reading it first
+    answers it instead. Only asked while a server stops.
+    """
+    transport = getattr(connection, "transport", None)
+    if transport is None or transport.is_closing():
+        return False
+    raw = transport.get_extra_info("socket")
+    fileno = getattr(raw, "fileno", None)
+    if fileno is None:
+        return False
+    try:
+        fd = fileno()
+        if fd < 0:
+            return False
+        probe = socket.socket(fileno=os.dup(fd))
+    except (OSError, ValueError):
+        return False
+    try:
+        return bool(probe.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT))
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return False
+    finally:
+        probe.close()
+
+
+def _is_fresh(connection: Any) -> bool:
+    """Accepted, nothing received yet: its first request may be on its way."""
+    if getattr(connection, "_requests_served", 1):
+        return False
+    http = getattr(connection, "http", None)
+    return http is None or getattr(http, "request", None) is None
 
 
 class Stopper:
@@ -413,10 +483,12 @@ _SIGNALS = (os_signal.SIGINT, os_signal.SIGTERM)
 
 
 def _install_signal_handlers(
-    loop: asyncio.AbstractEventLoop, stopper: Stopper
+    loop: asyncio.AbstractEventLoop,
+    stopper: Stopper,
+    signals: Sequence[int] = _SIGNALS,
 ) -> list[int]:
     installed: list[int] = []
-    for sig in _SIGNALS:
+    for sig in signals:
         try:
             loop.add_signal_handler(sig, stopper.on_signal, sig)
         except (NotImplementedError, RuntimeError, ValueError):
@@ -522,12 +594,58 @@ def _cancel_remaining_tasks(loop: asyncio.AbstractEventLoop) -> None:
             )
 
 
+def serve_in_worker(
+    entries: Sequence[tuple[Any, ServerInfo]],
+    sockets: Sequence[socket.socket],
+    *,
+    on_ready: Callable[[asyncio.AbstractEventLoop], Any] | None = None,
+) -> None:
+    """Serve in a worker process on sockets the main process bound.
+
+    Like `serve_apps` without the main-process listeners (the main process
+    runs those). SIGTERM shuts down gracefully, a second one at once; SIGINT
+    is left to the main process. ``on_ready(loop)`` is called once every
+    server accepts connections and the start listeners ran.
+    """
+    apps = _unique_apps(entries)
+    listeners: list[tuple[socket.socket, Callable[[], None] | None]] = [
+        (sock, None) for sock in sockets
+    ]
+    loop = new_event_loop(apps[0].config.USE_UVLOOP)
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(
+            _serve(
+                entries,
+                apps,
+                listeners,
+                loop,
+                True,
+                main_process=False,
+                on_ready=on_ready,
+                signals=(os_signal.SIGTERM,),
+            )
+        )
+    finally:
+        try:
+            _cancel_remaining_tasks(loop)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+            _close_listeners(listeners)
+
+
 async def _serve(
     entries: Sequence[tuple[Any, ServerInfo]],
     apps: list[Any],
     listeners: list[tuple[socket.socket, Callable[[], None] | None]],
     loop: asyncio.AbstractEventLoop,
     register_signals: bool,
+    *,
+    main_process: bool = True,
+    on_ready: Callable[[asyncio.AbstractEventLoop], Any] | None = None,
+    signals: Sequence[int] = _SIGNALS,
 ) -> None:
     stopper = Stopper(loop)
     for app in apps:
@@ -568,7 +686,7 @@ async def _serve(
             if stop_event is not None:
                 watchers.append(loop.create_task(_stop_when_set(stop_event, stopper)))
         if register_signals:
-            installed = _install_signal_handlers(loop, stopper)
+            installed = _install_signal_handlers(loop, stopper, signals)
         for server in servers:
             await server.start_serving()
         serving = True
@@ -578,8 +696,13 @@ async def _serve(
             _log_listening(server, info.settings.get("ssl") is not None)
         for app in apps:
             await app._server_event("init", "after", loop=loop)
-        for app in apps:
-            await app.listeners_registry.run("main_process_ready", app, loop)
+        if main_process:
+            for app in apps:
+                await app.listeners_registry.run("main_process_ready", app, loop)
+        if on_ready is not None:
+            result = on_ready(loop)
+            if inspect.isawaitable(result):
+                await result
         await stopper.wait()
     finally:
         for watcher in watchers:

@@ -97,8 +97,12 @@ class AppLoader:
         path = Path(target)
         if self.as_simple:
             return self._simple_app(path)
+        file_part, colon, file_attribute = target.rpartition(":")
+        if colon and file_part.endswith(".py") and "/" not in file_attribute:
+            module = self._import_file(Path(file_part), target)
+            return self._resolve(module, file_attribute or "app", target)
         if target.endswith(".py") or path.is_file():
-            module = self._import_file(path)
+            module = self._import_file(path, target)
             return self._resolve(module, "app", target)
         module_name, sep, attribute = target.partition(":")
         if not sep:
@@ -112,22 +116,28 @@ class AppLoader:
         try:
             return importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
+            if exc.name and _is_prefix(exc.name, module_name):
                 raise AppLoadError(
                     f"cannot load {target!r}: no module named {exc.name!r}"
                 ) from None
-            raise
+            raise _raised(target, f"importing {module_name}", exc) from exc
+        except Exception as exc:
+            raise _raised(target, f"importing {module_name}", exc) from exc
 
-    def _import_file(self, path: Path) -> Any:
+    def _import_file(self, path: Path, target: str) -> Any:
         if not path.is_file():
-            raise AppLoadError(f"cannot load {str(path)!r}: no such file")
+            raise AppLoadError(f"cannot load {target!r}: no such file")
         name = path.stem
         spec = importlib.util.spec_from_file_location(name, path)
         if spec is None or spec.loader is None:
-            raise AppLoadError(f"cannot load {str(path)!r}: not a Python file")
+            raise AppLoadError(f"cannot load {target!r}: not a Python file")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
-        spec.loader.exec_module(module)
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:
+            sys.modules.pop(name, None)
+            raise _raised(target, f"running {path}", exc) from exc
         return module
 
     def _resolve(self, module: Any, attribute: str, target: str) -> Any:
@@ -146,7 +156,10 @@ class AppLoader:
                     f"cannot load {target!r}: {attribute!r} is not callable, "
                     "so it can't be a factory"
                 )
-            obj = obj(self.args) if _takes_an_argument(obj) else obj()
+            try:
+                obj = obj(self.args) if _takes_an_argument(obj) else obj()
+            except Exception as exc:
+                raise _raised(target, f"calling {attribute}()", exc) from exc
         return obj
 
     def _simple_app(self, path: Path) -> Any:
@@ -154,12 +167,30 @@ class AppLoader:
 
         if not path.is_dir():
             raise AppLoadError(f"cannot serve {str(path)!r}: not a directory")
-        app = Sanic("SimpleServer")
-        static = getattr(app, "static", None)
-        if static is None:
-            raise AppLoadError("--simple needs static file serving, not built yet")
-        static("/", str(path.resolve()), index="index.html")
+        app: Any = Sanic("SimpleServer")
+        try:
+            app.static(
+                "/", str(path.resolve()), index="index.html", directory_view=True
+            )
+        except ImportError as exc:  # static file serving not built yet
+            raise AppLoadError(
+                f"cannot serve {str(path)!r}: static file serving is not "
+                f"available ({exc})"
+            ) from None
         return app
+
+
+def _is_prefix(name: str, dotted: str) -> bool:
+    """Whether module ``name`` is ``dotted`` or one of its parent packages."""
+    return dotted == name or dotted.startswith(name + ".")
+
+
+def _raised(target: str, doing: str, exc: BaseException) -> AppLoadError:
+    """An AppLoadError saying the app's own code raised ``exc`` (chained to it,
+    so a debug run can show the traceback)."""
+    message = " ".join(str(exc).split())
+    what = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    return AppLoadError(f"cannot load {target!r}: {doing} raised {what}")
 
 
 def _takes_an_argument(func: Any) -> bool:
