@@ -615,12 +615,16 @@ class Blueprint(DecoratorShortcuts, ScopedDecorators):
         self,
         uri: str,
         file_or_directory: Any,
+        pattern: str | None = None,
+        *,
         name: str = "static",
         host: str | list[str] | None = None,
         strict_slashes: bool | None = None,
         **options: Any,
     ) -> None:
         """Record a static file or directory; ``options`` go to ``app.static``."""
+        if pattern is not None:
+            options["pattern"] = pattern
         self._add_route(
             _FutureStatic(uri, file_or_directory, name, host, strict_slashes, options)
         )
