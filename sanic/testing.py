@@ -1,8 +1,11 @@
-"""The built-in test client: the real server on a free loopback port, and httpx.
+"""The built-in test clients, both speaking httpx.
 
-``request, response = app.test_client.get("/")`` starts the server (running the
-listeners), sends one request, stops the server, and returns what the handler
-saw and what the client got.
+``request, response = app.test_client.get("/")`` starts the real server on a
+free loopback port (running the listeners), sends one request, stops the
+server, and returns what the handler saw and what the client got.
+
+``app.asgi_client`` does the same through the app's ASGI interface, with no
+socket: an ASGI lifespan around each request, and httpx's ASGI transport.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from sanic.application.state import Mode
 from sanic.server.loop import new_event_loop
 from sanic.server.protocols.http_protocol import HttpProtocol
 from sanic.server.runners import shutdown_connections
@@ -22,6 +26,8 @@ HOST = "127.0.0.1"
 
 class TestingResponse(httpx.Response):
     """httpx's response with the attribute names Sanic's tests use."""
+
+    __test__ = False  # not a pytest test class
 
     @property
     def status(self) -> int:
@@ -152,6 +158,164 @@ class SanicTestClient:
 
     def _method(name: str) -> Any:  # type: ignore[misc]
         def call(self: SanicTestClient, *args: Any, **kwargs: Any) -> Any:
+            return self.request(name.upper(), *args, **kwargs)
+
+        call.__name__ = name
+        return call
+
+    get = _method("get")
+    post = _method("post")
+    put = _method("put")
+    patch = _method("patch")
+    delete = _method("delete")
+    head = _method("head")
+    options = _method("options")
+    del _method
+
+
+ASGI_HOST = "mockserver"
+ASGI_BASE_URL = f"http://{ASGI_HOST}"
+ASGI_CLIENT = ("127.0.0.1", 123)
+
+
+class LifespanError(RuntimeError):
+    """The app answered ``lifespan.startup.failed`` (or shutdown failed)."""
+
+
+class _LifespanDriver:
+    """Plays the ASGI server's side of the lifespan protocol for one app."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.to_app: asyncio.Queue[Any] = asyncio.Queue()
+        self.from_app: asyncio.Queue[Any] = asyncio.Queue()
+        self.task: asyncio.Task | None = None
+
+    async def _call(self, kind: str) -> None:
+        await self.to_app.put({"type": f"lifespan.{kind}"})
+        getter = asyncio.ensure_future(self.from_app.get())
+        assert self.task is not None
+        done, _ = await asyncio.wait(
+            {getter, self.task}, return_when=asyncio.FIRST_COMPLETED
+        )
+        if getter not in done:
+            getter.cancel()
+            self.task.result()  # raises what the app raised
+            raise LifespanError(f"the app returned during lifespan {kind}")
+        message = getter.result()
+        if message["type"] == f"lifespan.{kind}.failed":
+            raise LifespanError(message.get("message", ""))
+
+    async def startup(self) -> None:
+        from sanic.asgi import Lifespan
+
+        lifespan = Lifespan(self.app, motd=False)
+        self.task = asyncio.ensure_future(
+            lifespan.run(self.to_app.get, self.from_app.put)
+        )
+        await self._call("startup")
+
+    async def shutdown(self) -> None:
+        try:
+            await self._call("shutdown")
+        finally:
+            if self.task is not None and not self.task.done():
+                self.task.cancel()
+
+
+class SanicASGITestClient:
+    """Sends requests to ``app`` through its ASGI interface (httpx, no socket).
+
+    Each request runs inside an ASGI lifespan (startup listeners before it,
+    stop listeners after it), as `SanicTestClient` starts and stops a server.
+    Outside an event loop the methods return ``(request, response)``; inside
+    one (an async test) they return an awaitable of the same, as Sanic's
+    ``await app.asgi_client.get("/")``.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(
+        self,
+        app: Any,
+        base_url: str = ASGI_BASE_URL,
+        suppress_exceptions: bool = False,
+    ) -> None:
+        self.app = app
+        self.base_url = base_url
+        self.suppress_exceptions = suppress_exceptions
+
+    def request(
+        self,
+        method: str,
+        uri: str = "/",
+        *args: Any,
+        gather_request: bool = True,
+        debug: bool = False,
+        server_kwargs: dict[str, Any] | None = None,
+        allow_none: bool = False,
+        **request_kwargs: Any,
+    ) -> Any:
+        method = str(request_kwargs.pop("http_method", method)).upper()
+        work = self._request(method, uri, args, gather_request, debug, request_kwargs)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            return work  # awaited by the caller's loop
+        loop = new_event_loop(self.app.config.USE_UVLOOP)
+        try:
+            asyncio.set_event_loop(loop)
+            return loop.run_until_complete(work)
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+    async def _request(
+        self,
+        method: str,
+        uri: str,
+        args: tuple[Any, ...],
+        gather_request: bool,
+        debug: bool,
+        request_kwargs: dict[str, Any],
+    ) -> Any:
+        from sanic.asgi import ASGIApp
+
+        app = self.app
+        captured: list[Any] = []
+
+        async def asgi(scope: Any, receive: Any, send: Any) -> None:
+            await ASGIApp.create(app, scope, receive, send, on_request=captured.append)
+
+        app.state.mode = Mode.DEBUG if debug else Mode.PRODUCTION
+        lifespan = _LifespanDriver(app)
+        await lifespan.startup()
+        try:
+            transport = httpx.ASGITransport(
+                app=asgi,
+                raise_app_exceptions=not self.suppress_exceptions,
+                client=ASGI_CLIENT,
+            )
+            client_kwargs: dict[str, Any] = {"timeout": 30}
+            if "cookies" in request_kwargs:
+                client_kwargs["cookies"] = request_kwargs.pop("cookies")
+            request_kwargs.setdefault("follow_redirects", True)
+            async with httpx.AsyncClient(
+                transport=transport, base_url=self.base_url, **client_kwargs
+            ) as session:
+                url = uri if "://" in uri or uri.startswith("/") else "/" + uri
+                response = await session.request(method, url, *args, **request_kwargs)
+                response.__class__ = TestingResponse
+        finally:
+            await lifespan.shutdown()
+        if not gather_request:
+            return response
+        return (captured[-1] if captured else None), response
+
+    def _method(name: str) -> Any:  # type: ignore[misc]
+        def call(self: SanicASGITestClient, *args: Any, **kwargs: Any) -> Any:
             return self.request(name.upper(), *args, **kwargs)
 
         call.__name__ = name

@@ -1,0 +1,67 @@
+"""Re-run the project's app-behaviour tests through ``app.asgi_client``.
+
+``reexport("tests.test_routing", globals())`` copies into the calling module
+every test of that module that uses ``app.test_client`` (and the module's own
+fixtures), plus an autouse fixture that makes ``app.test_client`` return the
+ASGI client for them. The assertions are the originals: the same behaviour
+is asserted over a real socket in the original module and over ASGI here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sanic import Sanic
+from sanic.testing import SanicASGITestClient
+
+
+@pytest.fixture(autouse=True)
+def _test_client_is_the_asgi_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(
+        Sanic, "test_client", property(lambda app: SanicASGITestClient(app))
+    )
+    yield
+
+
+def _is_fixture(obj: Any) -> bool:
+    return type(obj).__name__ == "FixtureFunctionDefinition" or hasattr(
+        obj, "_pytestfixturefunction"
+    )
+
+
+def reexport(
+    module_name: str,
+    namespace: dict[str, Any],
+    *,
+    not_over_asgi: dict[str, str] | None = None,
+) -> None:
+    """Copy ``module_name``'s test_client tests into ``namespace``.
+
+    ``not_over_asgi`` maps test names to the reason they do not apply to an
+    ASGI app (they assert something of Sanic's own server); those are
+    collected too, and skipped with that reason.
+    """
+    module = importlib.import_module(module_name)
+    reasons = dict(not_over_asgi or {})
+    for name, obj in vars(module).items():
+        if _is_fixture(obj):
+            namespace.setdefault(name, obj)
+        elif name.startswith("test_") and inspect.isfunction(obj):
+            try:
+                source = inspect.getsource(obj)
+            except OSError:  # pragma: no cover
+                continue
+            if "test_client" not in source:
+                continue
+            reason = reasons.pop(name, None)
+            if reason is not None:
+                obj = pytest.mark.skip(reason=f"not over ASGI: {reason}")(obj)
+            namespace[name] = obj
+    if reasons:
+        raise LookupError(f"{module_name} has no test_client tests named {reasons}")
+    namespace["_test_client_is_the_asgi_client"] = _test_client_is_the_asgi_client

@@ -1,0 +1,494 @@
+"""``gunicorn mod:app -k sanic.worker.GunicornWorker``: real Gunicorn processes.
+
+Each test starts Gunicorn in its own session on a free loopback port (or a
+unix socket) and kills the whole session afterwards.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.worker.support import ROOT, Load, free_port, pid_alive, wait_until
+
+pytest.importorskip("gunicorn", reason="gunicorn is not installed (test extra)")
+
+WORKER = "sanic.worker.GunicornWorker"
+READY = "Sanic server listening"
+
+APP = """
+    import asyncio, os
+    from sanic import Sanic
+    from sanic.response import text
+
+    app = Sanic("GunicornApp")
+
+    @app.get("/pid")
+    async def pid(request):
+        return text(str(os.getpid()))
+
+    @app.get("/slow")
+    async def slow(request):
+        print("slow started", os.getpid(), flush=True)
+        await asyncio.sleep(float(request.args.get("t", "1.5")))
+        return text("slow done")
+
+    @app.before_server_start
+    async def started(app):
+        if os.environ.get("FAIL_START"):
+            raise RuntimeError("the database is not there")
+        print("listener: started", os.getpid(), flush=True)
+
+    @app.after_server_stop
+    async def stopped(app):
+        print("listener: stopped", os.getpid(), flush=True)
+
+    @app.main_process_start
+    async def main_start(app):
+        print("main_process_start ran", flush=True)
+
+    def not_an_app():
+        return "hello"
+"""
+
+
+class Gunicorn:
+    """A Gunicorn process tree; its output collected as it comes."""
+
+    def __init__(self, cwd: Path, args: tuple[str, ...], env: dict[str, str]):
+        full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "SANIC_NO_COLOR": "true"}
+        full_env["PYTHONPATH"] = os.pathsep.join([str(cwd), str(ROOT)])
+        # Gunicorn 25+ opens a control socket under $XDG_RUNTIME_DIR: one per test.
+        full_env["XDG_RUNTIME_DIR"] = str(cwd)
+        full_env.update(env)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", *args],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=full_env,
+            start_new_session=True,
+        )
+        self.lines: list[str] = []
+        self._lock = threading.Lock()
+        self._pump = threading.Thread(target=self._read, daemon=True)
+        self._pump.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with self._lock:
+                self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        with self._lock:
+            return "\n".join(self.lines)
+
+    def count(self, text: str) -> int:
+        return self.output.count(text)
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 15.0) -> None:
+        if not wait_until(lambda: self.count(text) >= count, timeout, 0.02):
+            raise AssertionError(f"never saw {text!r} x{count}:\n{self.output}")
+
+    def worker_pids(self) -> set[int]:
+        """Pids of the live worker processes (children of the arbiter)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as f:
+                return {int(pid) for pid in f.read().split()}
+        except OSError:
+            return set()
+
+    def finish(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> int:
+        self.proc.send_signal(sig)
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(
+                f"still running after {timeout} s:\n{self.output}"
+            ) from None
+        self._pump.join(5)
+        return code
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+@contextmanager
+def gunicorn(
+    tmp_path: Path,
+    *args: str,
+    target: str = "app:app",
+    workers: int = 1,
+    ready: bool = True,
+    env: dict[str, str] | None = None,
+) -> Iterator[Gunicorn]:
+    """Gunicorn serving ``APP`` with our worker; every process killed after."""
+    (tmp_path / "app.py").write_text(textwrap.dedent(APP))
+    argv = (target, "-k", WORKER, "-w", str(workers), "--graceful-timeout", "10")
+    server = Gunicorn(tmp_path, (*argv, *args), env or {})
+    try:
+        if ready:
+            server.wait_for(READY, workers)
+        yield server
+    finally:
+        server.kill()
+
+
+def get(port: int, path: str = "/pid", timeout: float = 10.0) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Connection": "close"})
+        response = conn.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        conn.close()
+
+
+def pids_answering(port: int, count: int = 30) -> set[str]:
+    return {get(port)[1] for _ in range(count)}
+
+
+# ---- workers and listeners ---------------------------------------------------------
+
+
+def test_two_workers_answer_and_run_the_server_listeners(tmp_path):
+    port = free_port()
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}", workers=2) as server:
+        assert wait_until(lambda: len(pids_answering(port, 10)) == 2, 10)
+        assert server.count("listener: started") == 2
+        assert server.count("main_process_start ran") == 0
+        # One warning for the whole server, not one per worker.
+        assert server.count("main_process_start listeners will not run") == 1
+        assert server.finish() == 0
+        assert server.count("listener: stopped") == 2
+
+
+def test_not_a_sanic_app_is_a_one_line_error_and_gunicorn_stops(tmp_path):
+    port = free_port()
+    with gunicorn(
+        tmp_path, "-b", f"127.0.0.1:{port}", target="app:not_an_app", ready=False
+    ) as server:
+        assert server.proc.wait(15) == 4  # Gunicorn's "App failed to load"
+        assert "'app:not_an_app' is 'not_an_app', not a Sanic instance" in (
+            server.output
+        )
+        assert "for an app factory, call it: 'app:not_an_app()'" in server.output
+        assert "Traceback" not in server.output
+
+
+def test_a_failing_start_listener_stops_gunicorn_instead_of_respawning(tmp_path):
+    port = free_port()
+    with gunicorn(
+        tmp_path, "-b", f"127.0.0.1:{port}", ready=False, env={"FAIL_START": "1"}
+    ) as server:
+        assert server.proc.wait(15) == 3  # Gunicorn's "Worker failed to boot"
+        assert "the database is not there" in server.output
+        assert server.count("Booting worker") == 1
+
+
+def test_a_bad_worker_connections_value_is_a_one_line_error(tmp_path):
+    port = free_port()
+    env = {"SANIC_WORKER_CONNECTIONS": "lots"}
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}", ready=False, env=env) as s:
+        assert s.proc.wait(15) == 4
+        assert "must be a positive integer, not 'lots'" in s.output
+        assert "Traceback" not in s.output
+
+
+# ---- recycling and reloading -------------------------------------------------------
+
+
+def test_max_requests_replaces_workers_without_failed_requests(tmp_path):
+    port = free_port()
+    limits = ("--max-requests", "20", "--max-requests-jitter", "5")
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}", *limits, workers=2) as server:
+        first = server.worker_pids()
+        load = Load(port)
+        load.run(threads=4, per_thread=50, pause=0.01)
+        assert load.failures == []
+        assert load.answered == 200
+        # A worker serves 20 to 25 requests (and those it accepted meanwhile),
+        # so 200 of them need several generations of workers.
+        assert len(set(load.pids)) >= 4
+        assert server.count("Autorestarting worker") >= 2
+        assert wait_until(lambda: len(server.worker_pids()) == 2, 10)
+        assert server.worker_pids() != first
+        assert server.finish() == 0
+
+
+def test_the_apps_worker_max_requests_applies_without_the_gunicorn_flag(tmp_path):
+    port = free_port()
+    env = {"SANIC_WORKER_MAX_REQUESTS": "10"}
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}", env=env) as server:
+        load = Load(port)
+        load.run(threads=2, per_thread=20, pause=0.01)
+        assert load.failures == []
+        assert len(set(load.pids)) >= 2
+        assert "Autorestarting worker" in server.output
+
+
+def test_hup_replaces_every_worker_without_failed_requests(tmp_path):
+    port = free_port()
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}", workers=2) as server:
+        old = server.worker_pids()
+        assert len(old) == 2
+        load = Load(port)
+        loader = threading.Thread(target=load.run, args=(4, 60, 0.02))
+        loader.start()
+        time.sleep(0.3)
+        server.proc.send_signal(signal.SIGHUP)
+        loader.join(30)
+        assert not loader.is_alive()
+        assert load.failures == []
+        assert load.answered == 240
+        assert wait_until(lambda: not any(pid_alive(pid) for pid in old), 10)
+        new = server.worker_pids()
+        assert len(new) == 2 and not new & old
+        assert {str(pid) for pid in new} & (pids_answering(port, 10) | set(load.pids))
+        assert server.count("listener: stopped") == 2  # the old workers stopped
+
+
+# ---- signals -----------------------------------------------------------------------
+
+
+def _start_slow_request(port: int, seconds: float) -> tuple[threading.Thread, dict]:
+    result: dict = {}
+
+    def call() -> None:
+        try:
+            result["reply"] = get(port, f"/slow?t={seconds}", timeout=15)
+        except Exception as exc:
+            result["error"] = exc
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    return thread, result
+
+
+def test_term_lets_a_request_in_flight_finish_and_exits_zero(tmp_path):
+    port = free_port()
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}") as server:
+        thread, result = _start_slow_request(port, 1.5)
+        server.wait_for("slow started")
+        started = time.monotonic()
+        assert server.finish(signal.SIGTERM) == 0
+        thread.join(10)
+        assert result.get("reply") == (200, "slow done")
+        assert time.monotonic() - started >= 1.0
+        assert server.count("listener: stopped") == 1
+
+
+def test_int_stops_at_once_aborting_requests_in_flight(tmp_path):
+    port = free_port()
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}") as server:
+        thread, result = _start_slow_request(port, 8)
+        server.wait_for("slow started")
+        started = time.monotonic()
+        assert server.finish(signal.SIGINT) == 0
+        assert time.monotonic() - started < 4
+        thread.join(10)
+        assert "error" in result  # the connection was aborted
+        assert server.count("listener: stopped") == 1  # still ran
+
+
+def test_usr1_to_a_worker_is_harmless(tmp_path):
+    port = free_port()
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}") as server:
+        (worker,) = server.worker_pids()
+        os.kill(worker, signal.SIGUSR1)
+        time.sleep(0.3)
+        assert get(port) == (200, str(worker))
+
+
+# ---- settings ----------------------------------------------------------------------
+
+
+def test_keep_alive_setting_closes_idle_connections(tmp_path):
+    port = free_port()
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}", "--keep-alive", "1"):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"GET /pid HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.recv(65536)
+            started = time.monotonic()
+            assert sock.recv(65536) == b""  # closed by the server, idle
+            assert 0.5 <= time.monotonic() - started < 3
+
+
+def test_worker_connections_makes_extra_connections_wait(tmp_path):
+    port = free_port()
+    with gunicorn(
+        tmp_path, "-b", f"127.0.0.1:{port}", "--worker-connections", "1"
+    ) as server:
+        slow, slow_result = _start_slow_request(port, 1)
+        server.wait_for("slow started")
+        started = time.monotonic()
+        # Served only once the slow connection is done.
+        assert get(port)[0] == 200
+        assert time.monotonic() - started >= 0.5
+        slow.join(10)
+        assert slow_result["reply"] == (200, "slow done")
+
+
+def test_connections_waiting_for_a_place_are_answered_when_the_worker_stops(
+    tmp_path,
+):
+    port = free_port()
+    with gunicorn(
+        tmp_path, "-b", f"127.0.0.1:{port}", "--worker-connections", "1"
+    ) as server:
+        slow, slow_result = _start_slow_request(port, 3)
+        server.wait_for("slow started")
+        waiting_result: dict = {}
+        waiting = threading.Thread(
+            target=lambda: waiting_result.update(reply=get(port, timeout=10))
+        )
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive()  # it waits for the slow one's place
+        server.proc.send_signal(signal.SIGTERM)
+        waiting.join(2)  # answered while the slow one is still in flight
+        assert waiting_result["reply"][0] == 200
+        assert slow.is_alive()
+        assert server.finish() == 0
+        slow.join(10)
+        assert slow_result["reply"] == (200, "slow done")
+
+
+def test_access_logfile_receives_sanic_access_lines(tmp_path):
+    port = free_port()
+    log = tmp_path / "access.log"
+    args = ("-b", f"127.0.0.1:{port}", "--access-logfile", str(log))
+    with gunicorn(tmp_path, *args) as server:
+        assert get(port, "/pid?x=1")[0] == 200
+        assert wait_until(lambda: log.exists() and "GET" in log.read_text(), 5)
+        line = log.read_text().splitlines()[0]
+        assert "GET http://127.0.0.1:" in line and "/pid?x=1" in line
+        assert " 200 " in line
+        assert "/pid?x=1" not in server.output  # logged once, there
+
+
+# ---- binds: several, unix, TLS ----------------------------------------------------
+
+
+def test_several_binds_including_a_unix_socket(tmp_path):
+    port = free_port()
+    path = tmp_path / "g.sock"
+    with gunicorn(
+        tmp_path, "-b", f"127.0.0.1:{port}", "-b", f"unix:{path}", ready=False
+    ) as server:
+        server.wait_for(READY, 2)
+        status, pid = get(port)
+        assert status == 200
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.settimeout(5)
+            sock.connect(str(path))
+            sock.sendall(b"GET /pid HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            reply = b""
+            while chunk := sock.recv(65536):
+                reply += chunk
+        assert reply.startswith(b"HTTP/1.1 200 ")
+        assert reply.endswith(pid.encode())
+        assert server.finish() == 0
+        assert not path.exists()  # Gunicorn removed its socket file
+
+
+def test_tls_with_certfile_and_keyfile(tmp_path):
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert.private_key_and_cert_chain_pem.write_to_path(str(cert_path))
+    cert.private_key_pem.write_to_path(str(key_path))
+    port = free_port()
+    args = ("-b", f"127.0.0.1:{port}", "--certfile", str(cert_path))
+    with gunicorn(tmp_path, *args, "--keyfile", str(key_path)) as server:
+        assert "https://127.0.0.1" in server.output
+        context = ssl.create_default_context()
+        ca.configure_trust(context)
+        conn = http.client.HTTPSConnection(
+            "127.0.0.1", port, context=context, timeout=10
+        )
+        try:
+            conn.request("GET", "/pid")
+            response = conn.getresponse()
+            assert response.status == 200
+            assert int(response.read()) in server.worker_pids()
+            assert conn.sock.version() is not None  # type: ignore[union-attr]
+        finally:
+            conn.close()
+        # Plain HTTP on the TLS port gets no HTTP answer.
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"GET /pid HTTP/1.1\r\nHost: x\r\n\r\n")
+            try:
+                reply = sock.recv(65536)
+            except ConnectionResetError:
+                reply = b""
+            assert not reply.startswith(b"HTTP/1.1 200")
+
+
+# ---- the connection cap, in-process ------------------------------------------------
+
+
+class FakeProtocol:
+    def __init__(self) -> None:
+        self.admitted = False
+        self.closed = False
+
+    def _admit_now(self) -> None:
+        self.admitted = True
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_connection_limit_queues_then_refuses_and_hands_places_on_in_order():
+    from sanic.worker.gunicorn import ConnectionLimit
+
+    limit = ConnectionLimit(2)
+    a, b, c, d, e, f = (FakeProtocol() for _ in range(6))
+    assert limit.admit(a) and limit.admit(b)
+    assert not limit.admit(c) and not limit.admit(d)
+    assert not limit.admit(e) and e.closed  # two served, two waiting: refused
+    assert not (c.closed or d.closed)
+    limit.release(e, False)
+    limit.release(c, False)  # a waiting one went away
+    limit.release(a, True)
+    assert d.admitted  # d takes a's place
+    assert limit.active == 2
+    assert not limit.admit(f)
+    limit.release(b, True)
+    assert f.admitted
+    assert limit.active == 2 and not limit.waiting
+
+
+def test_importing_sanic_worker_does_not_import_gunicorn():
+    code = (
+        "import sys, sanic.worker; assert 'gunicorn' not in sys.modules; "
+        "from sanic.worker import GunicornWorker; "
+        "from gunicorn.workers.base import Worker; "
+        "assert issubclass(GunicornWorker, Worker)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=30)
