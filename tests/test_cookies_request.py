@@ -113,7 +113,7 @@ def test_parse_cookie_hostile_input_is_linear():
         'a="' + "\\" * 500_000 + '"',
         'a="' + "\\012" * 200_000 + '"',
     ):
-        start = time.perf_counter()
+        start = time.thread_time()
         parse_cookie(raw)
-        assert time.perf_counter() - start < 1.0
+        assert time.thread_time() - start < 1.0
     assert len(parse_cookie("a=1; " * 10_000)["a"]) == 10_000

@@ -19,9 +19,9 @@ from sanic.request.parameters import RequestParameters
 
 
 def assert_fast(func, *args, limit: float = 1.0):
-    start = time.perf_counter()
+    start = time.thread_time()
     result = func(*args)
-    assert time.perf_counter() - start < limit
+    assert time.thread_time() - start < limit
     return result
 
 
