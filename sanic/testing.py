@@ -56,6 +56,20 @@ def _free_port(host: str) -> int:
         return sock.getsockname()[1]
 
 
+def _http_methods() -> tuple[Any, ...]:
+    """``get``, ``post``... for a client class: each calls ``self.request(METHOD, ...)``."""
+
+    def method(name: str) -> Any:
+        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return self.request(name.upper(), *args, **kwargs)
+
+        call.__name__ = name
+        return call
+
+    names = ("get", "post", "put", "patch", "delete", "head", "options")
+    return tuple(method(name) for name in names)
+
+
 class SanicTestClient:
     """Sends requests to ``app`` through a real server started per request."""
 
@@ -156,21 +170,7 @@ class SanicTestClient:
             return None, response
         return request, response
 
-    def _method(name: str) -> Any:  # type: ignore[misc]
-        def call(self: SanicTestClient, *args: Any, **kwargs: Any) -> Any:
-            return self.request(name.upper(), *args, **kwargs)
-
-        call.__name__ = name
-        return call
-
-    get = _method("get")
-    post = _method("post")
-    put = _method("put")
-    patch = _method("patch")
-    delete = _method("delete")
-    head = _method("head")
-    options = _method("options")
-    del _method
+    get, post, put, patch, delete, head, options = _http_methods()
 
 
 ASGI_HOST = "mockserver"
@@ -314,18 +314,4 @@ class SanicASGITestClient:
             return response
         return (captured[-1] if captured else None), response
 
-    def _method(name: str) -> Any:  # type: ignore[misc]
-        def call(self: SanicASGITestClient, *args: Any, **kwargs: Any) -> Any:
-            return self.request(name.upper(), *args, **kwargs)
-
-        call.__name__ = name
-        return call
-
-    get = _method("get")
-    post = _method("post")
-    put = _method("put")
-    patch = _method("patch")
-    delete = _method("delete")
-    head = _method("head")
-    options = _method("options")
-    del _method
+    get, post, put, patch, delete, head, options = _http_methods()

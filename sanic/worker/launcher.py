@@ -114,7 +114,6 @@ def serve_with_manager(
     app_loader: Any = None,
 ) -> None:
     """Serve the prepared ``apps`` (primary first) from worker processes."""
-    from sanic.server.runners import open_listener
     from sanic.worker.loader import AppLoader
 
     refuse_nested_run()
@@ -127,24 +126,7 @@ def serve_with_manager(
     workers = primary.state.workers or 1
     register_signals = entries[0][1].settings.get("register_sys_signals", True)
 
-    bound: list[tuple[socket.socket, Callable[[], None] | None]] = []
-    try:
-        for app, info in entries:
-            s = info.settings
-            bound.append(
-                open_listener(
-                    app,
-                    host=s.get("host"),
-                    port=s.get("port"),
-                    sock=s.get("sock"),
-                    unix=s.get("unix"),
-                    unix_mode=s.get("unix_mode"),
-                    backlog=s.get("backlog", 100),
-                )
-            )
-    except BaseException:
-        _close(bound)
-        raise
+    bound = bind_listeners(entries)
     # Objects made in main_process_start with the default context (a plain
     # `multiprocessing.Queue()`) must suit spawned workers: spawn it is.
     if multiprocessing.get_start_method(allow_none=True) != "spawn":
@@ -454,6 +436,37 @@ def _install_signals(manager: Any) -> dict[int, Any]:
 def _restore_signals(previous: dict[int, Any]) -> None:
     for sig, handler in previous.items():
         signal.signal(sig, handler)
+
+
+def bind_listeners(
+    entries: Sequence[tuple[Any, Any]],
+) -> list[tuple[socket.socket, Callable[[], None] | None]]:
+    """Bind each ``(app, server info)``'s socket once, in the main process.
+
+    Each socket comes with what removes it afterwards (a unix socket file);
+    if one can't be bound, those bound already are closed again.
+    """
+    from sanic.server.runners import open_listener
+
+    bound: list[tuple[socket.socket, Callable[[], None] | None]] = []
+    try:
+        for app, info in entries:
+            s = info.settings
+            bound.append(
+                open_listener(
+                    app,
+                    host=s.get("host"),
+                    port=s.get("port"),
+                    sock=s.get("sock"),
+                    unix=s.get("unix"),
+                    unix_mode=s.get("unix_mode"),
+                    backlog=s.get("backlog", 100),
+                )
+            )
+    except BaseException:
+        _close(bound)
+        raise
+    return bound
 
 
 def _close(bound: list[tuple[socket.socket, Callable[[], None] | None]]) -> None:

@@ -25,7 +25,8 @@ _MESSAGE = (
 
 def serve_legacy(apps: Sequence[Any]) -> None:
     """Serve ``apps`` from forked children of this process until a signal."""
-    from sanic.server.runners import ServerInfo, open_listener, serve_apps
+    from sanic.server.runners import ServerInfo, serve_apps
+    from sanic.worker.launcher import bind_listeners
 
     warnings.warn(_MESSAGE, DeprecationWarning, stacklevel=3)
     entries = [(app, info) for app in apps for info in app.state.server_info]
@@ -34,21 +35,8 @@ def serve_legacy(apps: Sequence[Any]) -> None:
     if not hasattr(os, "fork"):
         serve_apps(entries, register_sys_signals=register)
         return
-    bound = []
+    bound = bind_listeners(entries)
     try:
-        for app, info in entries:
-            s = info.settings
-            bound.append(
-                open_listener(
-                    app,
-                    host=s.get("host"),
-                    port=s.get("port"),
-                    sock=s.get("sock"),
-                    unix=s.get("unix"),
-                    unix_mode=s.get("unix_mode"),
-                    backlog=s.get("backlog", 100),
-                )
-            )
         loop = asyncio.new_event_loop()
         try:
             for app in apps:
