@@ -42,7 +42,7 @@ APP = """
 
     @app.get("/slow")
     async def slow(request):
-        print("slow started", os.getpid(), flush=True)
+        print(f"slow started {os.getpid()}", flush=True)
         await asyncio.sleep(float(request.args.get("t", "1.5")))
         return text("slow done")
 
@@ -50,11 +50,11 @@ APP = """
     async def started(app):
         if os.environ.get("FAIL_START"):
             raise RuntimeError("the database is not there")
-        print("listener: started", os.getpid(), flush=True)
+        print(f"listener: started {os.getpid()}", flush=True)
 
     @app.after_server_stop
     async def stopped(app):
-        print("listener: stopped", os.getpid(), flush=True)
+        print(f"listener: stopped {os.getpid()}", flush=True)
 
     @app.main_process_start
     async def main_start(app):

@@ -20,11 +20,11 @@ APP = """
 
     @app.main_process_start
     def main_start(app):
-        print("main_process_start", os.getpid(), flush=True)
+        print(f"main_process_start {os.getpid()}", flush=True)
 
     @app.main_process_stop
     def main_stop(app):
-        print("main_process_stop", os.getpid(), flush=True)
+        print(f"main_process_stop {os.getpid()}", flush=True)
 
     if __name__ == "__main__":
         mode = sys.argv[2]

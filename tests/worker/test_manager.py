@@ -23,23 +23,23 @@ TWO_WORKERS = """
 
     @app.main_process_start
     async def main_start(app, loop):
-        print("main_process_start", os.getpid(), flush=True)
+        print(f"main_process_start {os.getpid()}", flush=True)
 
     @app.main_process_ready
     async def main_ready(app):
-        print("main_process_ready", os.getpid(), flush=True)
+        print(f"main_process_ready {os.getpid()}", flush=True)
 
     @app.before_server_start
     async def before_start(app):
-        print("before_server_start", os.getpid(), flush=True)
+        print(f"before_server_start {os.getpid()}", flush=True)
 
     @app.after_server_stop
     async def after_stop(app):
-        print("after_server_stop", os.getpid(), flush=True)
+        print(f"after_server_stop {os.getpid()}", flush=True)
 
     @app.main_process_stop
     def main_stop(app):
-        print("main_process_stop", os.getpid(), flush=True)
+        print(f"main_process_stop {os.getpid()}", flush=True)
 
     if __name__ == "__main__":
         app.run(host="127.0.0.1", port=int(sys.argv[1]), workers=2)
@@ -76,7 +76,7 @@ def test_two_workers_answer_from_two_pids_and_a_killed_one_is_replaced(tmp_path)
         assert code == 0, server.output
         out = server.output
         for pid in survivors:
-            assert f"after_server_stop {pid}" in out
+            assert f"after_server_stop {pid}" in out, out
         assert f"main_process_stop {main_pid}" in out
         assert "Traceback" not in out
         for pid in survivors:

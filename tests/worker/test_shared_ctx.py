@@ -30,7 +30,7 @@ QUEUE = """
         try:
             app.shared_ctx.late = 1
         except Exception as exc:
-            print("late assignment:", exc, flush=True)
+            print(f"late assignment: {exc}", flush=True)
 
     @app.before_server_start
     async def before_server_starts(app):
@@ -55,7 +55,7 @@ QUEUE = """
         pids = set()
         while not app.shared_ctx.queue.empty():
             pids.add(app.shared_ctx.queue.get())
-        print("pids from workers:", len(pids), flush=True)
+        print(f"pids from workers: {len(pids)}", flush=True)
 
     if __name__ == "__main__":
         app.run(host="127.0.0.1", port=int(sys.argv[1]), workers=2)
