@@ -54,6 +54,7 @@ __all__ = [
     "ServerError",
     "ServiceUnavailable",
     "Unauthorized",
+    "Websocket",
     "__version__",
     "empty",
     "enable_auto_reload",
@@ -72,4 +73,8 @@ def __getattr__(name: str) -> object:
         from sanic.worker.reloader import enable_auto_reload
 
         return enable_auto_reload
+    if name == "Websocket":  # the websockets package loads only when used
+        from sanic.server.websockets.impl import WebsocketImplProtocol
+
+        return WebsocketImplProtocol
     raise AttributeError(f"module 'sanic' has no attribute {name!r}")

@@ -465,6 +465,77 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         )(handler)
         return handler
 
+    def websocket(
+        self,
+        uri: str,
+        host: str | list[str] | None = None,
+        strict_slashes: bool | None = None,
+        subprotocols: list[str] | None = None,
+        version: int | str | float | None = None,
+        name: str | None = None,
+        apply: bool = True,
+        version_prefix: str = "/v",
+        error_format: str | None = None,
+        **ctx_kwargs: Any,
+    ) -> Callable[[Callable], Callable]:
+        """Register the decorated ``handler(request, ws)`` as a websocket route."""
+        from sanic.server.websockets.route import websocket_handler
+
+        self.enable_websocket()
+        register = self.route(
+            uri,
+            methods=("GET",),
+            host=host,
+            strict_slashes=strict_slashes,
+            version=version,
+            name=name,
+            apply=apply,
+            subprotocols=subprotocols,
+            websocket=True,
+            version_prefix=version_prefix,
+            error_format=error_format,
+            **ctx_kwargs,
+        )
+
+        def decorator(handler: Callable) -> Callable:
+            original = handler
+            if isinstance(handler, tuple):  # stacked route decorators
+                handler = handler[1]
+            register(websocket_handler(handler))
+            return original if not isinstance(original, tuple) else handler
+
+        return decorator
+
+    def add_websocket_route(
+        self,
+        handler: Callable,
+        uri: str,
+        host: str | list[str] | None = None,
+        strict_slashes: bool | None = None,
+        subprotocols: list[str] | None = None,
+        version: int | str | float | None = None,
+        name: str | None = None,
+        version_prefix: str = "/v",
+        error_format: str | None = None,
+        **ctx_kwargs: Any,
+    ) -> Callable:
+        """Register ``handler(request, ws)`` as the websocket route for ``uri``."""
+        return self.websocket(
+            uri,
+            host=host,
+            strict_slashes=strict_slashes,
+            subprotocols=subprotocols,
+            version=version,
+            name=name,
+            version_prefix=version_prefix,
+            error_format=error_format,
+            **ctx_kwargs,
+        )(handler)
+
+    def enable_websocket(self, enable: bool = True) -> None:
+        """Mark the app as serving websockets (set by the first websocket route)."""
+        self.websocket_enabled = enable
+
     # ---- url building ---------------------------------------------------------
 
     def url_for(self, view_name: str, **kwargs: Any) -> str:

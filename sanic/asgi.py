@@ -12,8 +12,9 @@ three kinds of scope:
   That object offers the request cycle what `sanic.http.Http` offers it on a
   socket (``respond``, ``write_response``, ``send``, ``read``, ``stage``...),
   so ``app.handle_request`` runs unchanged.
-- ``websocket``: not served yet (websockets arrive with their own issue); the
-  connection is closed before it is accepted, which the server answers with 403.
+- ``websocket``: the same request cycle for websocket routes
+  (``sanic.server.websockets.asgi``); a scope no websocket route takes is
+  closed before it is accepted, which the server answers with 403.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ _warned_websocket: WeakSet[Any] = WeakSet()
 
 
 class ASGIApp:
-    """One ASGI call: a lifespan, an HTTP request, or a (refused) websocket."""
+    """One ASGI call: a lifespan, an HTTP request, or a websocket."""
 
     __slots__ = ("sanic_app", "scope", "receive", "send")
 
@@ -96,7 +97,9 @@ class ASGIApp:
         elif kind == "lifespan":
             await Lifespan(app).run(receive, send)
         elif kind == "websocket":
-            await refuse_websocket(app, receive, send)
+            from sanic.server.websockets.asgi import serve_websocket
+
+            await serve_websocket(app, scope, receive, send)
         else:
             raise ValueError(f"Unknown ASGI scope type {kind!r}")
 

@@ -232,3 +232,28 @@ def test_deprecation_filter_ignore_silences_deprecations():
         deprecation("an old feature", 99.9)
     assert not [w for w in caught if w.category is SanicDeprecationWarning]
     app.config.DEPRECATION_FILTER = "once"
+
+
+def test_websocket_objects_are_iterable(app: Sanic):
+    import asyncio as aio
+
+    from websockets.asyncio.client import connect
+
+    from sanic import Websocket
+    from tests.server_thread import serve_in_thread
+
+    @app.websocket("/ws")
+    async def ws_echo_handler(request: Request, ws: Websocket):
+        async for msg in ws:
+            await ws.send(msg)
+
+    async def talk(port: int) -> list[str]:
+        async with connect(f"ws://127.0.0.1:{port}/ws") as client:
+            answers = []
+            for word in ("one", "two", "three"):
+                await client.send(word)
+                answers.append(await client.recv())
+            return answers
+
+    with serve_in_thread(app) as port:
+        assert aio.run(aio.wait_for(talk(port), 10)) == ["one", "two", "three"]

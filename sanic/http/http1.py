@@ -127,6 +127,7 @@ class Http:
         "served",
         "_has_hosts",
         "_has_stream_routes",
+        "_upgrade_tail",
         "__weakref__",
     )
 
@@ -179,6 +180,7 @@ class Http:
         self._body_mode = _BUFFER
         self._body_parts: list[bytes] | None = None
         self._body_size = 0
+        self._upgrade_tail = b""  # bytes after an Upgrade request's head
 
     # ---- bytes in -------------------------------------------------------------
 
@@ -190,18 +192,27 @@ class Http:
         try:
             self.parser.feed_data(data)
         except Exception as exc:
-            self.feed_error(exc)
+            self.feed_error(exc, data)
             return
         if self._url:
             # A head is still incomplete after this packet: bound its growth.
             self.count_head_bytes(len(data))
 
-    def feed_error(self, exc: Exception) -> None:
+    def feed_error(self, exc: Exception, data: bytes = b"") -> None:
         """What the parser raised while reading: answer it, or stop reading."""
         if isinstance(exc, HttpParserUpgrade):
-            # Upgrades (websockets) arrive with their own issue; until then the
-            # request is answered normally and the connection closes after it.
+            # HTTP ends with this request. A websocket route switches
+            # protocols (the bytes after the head are its first frames); any
+            # other answer closes the connection after it.
             self._stop_reading()
+            offset = exc.args[0] if exc.args and isinstance(exc.args[0], int) else 0
+            tail = data[offset:] if data and offset else b""
+            websocket = getattr(self.protocol, "_websocket", None)
+            if websocket is not None:  # upgraded while the head was parsed
+                if tail:
+                    websocket.data_received(tail)
+                return
+            self._upgrade_tail = tail
             if self.request is None and not self._pending:
                 self.stage = _FAILED
                 self.protocol.close()
@@ -551,6 +562,11 @@ class Http:
         self.protocol.write(head + body)
         self._close()
 
+    def take_upgrade_tail(self) -> bytes:
+        """Bytes read past an Upgrade request's head, for the new protocol."""
+        tail, self._upgrade_tail = self._upgrade_tail, b""
+        return tail
+
     def _close(self) -> None:
         """Close; if reading stopped mid-message, let the client's bytes drain
         first so that what was written reaches it (see ``close_unread``)."""
@@ -714,6 +730,41 @@ class Http:
         request = self._parsing
         if request is not None and request._body_queue is not None:
             request._feed_body(BadRequest("Connection lost while reading the body"))
+
+    # ---- file bodies (sanic.response.file_body) --------------------------------
+
+    async def send_file(
+        self, fileobj: Any, offset: int, count: int, chunk_size: int = 262144
+    ) -> int:
+        """Send ``count`` bytes of ``fileobj`` from ``offset`` as the response
+        body (after the head, sent first if it was not), not reading them into
+        memory: ``os.sendfile`` on a plain socket, ``chunk_size`` reads under
+        TLS. Returns the bytes sent; fewer than ``count`` (the file shrank, or
+        the client left) and the connection closes after this response."""
+        from sanic.response import file_body
+
+        request = self.request
+        if request is None or self.response is None:
+            raise ServerError("Response already sent")
+        if not self._head_sent:
+            await self.send(b"", False)
+        if request.method == "HEAD" or count <= 0:
+            return 0
+        protocol = self.protocol
+        if not self._chunked and file_body.can_zero_copy(self.transport, fileobj):
+            sent = await file_body.send_zero_copy(protocol, fileobj, offset, count)
+        else:
+            sent = await file_body.send_by_reads(
+                protocol,
+                fileobj,
+                offset,
+                count,
+                chunk_size,
+                encode_chunk if self._chunked else None,
+            )
+        if sent < count:
+            request._keep_alive = False
+        return sent
 
 
 class HoldingHttp(Http):

@@ -392,6 +392,9 @@ def _close_idle(connections: set, *, keep_fresh: bool) -> None:
     for connection in list(connections):
         if keep_fresh and _is_fresh(connection):
             continue
+        if getattr(connection, "_websocket", None) is not None:
+            connection.close_if_idle()  # sends 1001 Going Away, once
+            continue
         if _has_unread_input(connection):
             continue  # a request arrived: answered (with connection: close) next
         connection.close_if_idle()

@@ -40,6 +40,8 @@ _SEND = "http.lifecycle.send"
 
 
 _signal_tasks: set[asyncio.Task] = set()  # kept alive until done
+# Seconds a websocket handler may run on after its connection is lost.
+_WEBSOCKET_GRACE = 1.0
 
 
 def _signal_done(task: asyncio.Task) -> None:
@@ -177,6 +179,7 @@ class HttpProtocol(SanicProtocol):
         "keep_alive_timeout",
         "request_timeout",
         "response_timeout",
+        "_websocket",
     )
 
     def __init__(
@@ -216,6 +219,7 @@ class HttpProtocol(SanicProtocol):
         self.keep_alive_timeout = float(config.KEEP_ALIVE_TIMEOUT)
         self.request_timeout = float(config.REQUEST_TIMEOUT)
         self.response_timeout = float(config.RESPONSE_TIMEOUT)
+        self._websocket: Any = None  # the websocket this connection became
 
     # ---- connection events -------------------------------------------------------
 
@@ -260,12 +264,14 @@ class HttpProtocol(SanicProtocol):
         http = self.http
         # Http.feed, without its frame: this runs for every packet.
         if http._closed_input:  # type: ignore[union-attr]
+            if self._websocket is not None:  # upgraded: the bytes are frames
+                self._websocket.data_received(data)
             return
         http._packet_len = len(data)  # type: ignore[union-attr]
         try:
             http.parser.feed_data(data)  # type: ignore[union-attr]
         except Exception as exc:
-            http.feed_error(exc)  # type: ignore[union-attr]
+            http.feed_error(exc, data)  # type: ignore[union-attr]
             return
         if http._url:  # type: ignore[union-attr]
             # A head is still incomplete after this packet: bound its growth.
@@ -309,7 +315,18 @@ class HttpProtocol(SanicProtocol):
             self.http.connection_lost()
         task = self._task
         if task is not None and not task.done():
-            task.cancel(CLIENT_GONE)
+            websocket = self._websocket
+            if websocket is not None and self._running:
+                # The handler sees WebsocketClosed first; cancelled only if
+                # it does not end by itself.
+                websocket.connection_lost(exc)
+                self.loop.call_later(_WEBSOCKET_GRACE, task.cancel, CLIENT_GONE)
+            else:
+                if websocket is not None:
+                    websocket.connection_lost(exc)
+                task.cancel(CLIENT_GONE)
+        elif self._websocket is not None:
+            self._websocket.connection_lost(exc)
 
     def _signal(self, event: str, context: dict[str, Any]) -> None:
         """Dispatch a connection event; protocol callbacks cannot await it."""
@@ -318,6 +335,16 @@ class HttpProtocol(SanicProtocol):
         )
         _signal_tasks.add(task)
         task.add_done_callback(_signal_done)
+
+    def attach_websocket(self, websocket: Any) -> None:
+        """The request being handled upgraded: from now on the bytes read are
+        the websocket's (including any read past the handshake already)."""
+        self._websocket = websocket
+        http = self.http
+        if http is not None:
+            tail = http.take_upgrade_tail()
+            if tail:
+                websocket.data_received(tail)
 
     # ---- the request cycle -------------------------------------------------------
 
@@ -420,6 +447,9 @@ class HttpProtocol(SanicProtocol):
                     raise
             else:
                 await Resumed(coro, first)
+            if self._websocket is not None:
+                self._running = False
+                return  # the connection became a websocket, now over
             while self._next is not None:
                 request, self._next = self._next, None
                 await self.request_handler(request)
@@ -514,8 +544,8 @@ class HttpProtocol(SanicProtocol):
         is compared with the limit (to within one tick).
         """
         http = self.http
-        if http is None or self._closing:
-            return
+        if http is None or self._closing or self._websocket is not None:
+            return  # a websocket keeps itself alive with pings
         stage = http.current_stage()
         served = http.served
         if stage is not self._seen_stage or served != self._seen_served:
@@ -567,6 +597,10 @@ class HttpProtocol(SanicProtocol):
         if http is None:
             self.close()
             return True
+        if self._websocket is not None:
+            # 1001 Going Away; the handler ends when it next reads or writes.
+            self._websocket.start_close(1001, "Server shutting down")
+            return False
         stage = http.current_stage()
         if stage is Stage.IDLE or stage is Stage.FAILED:
             self.close()
