@@ -14,6 +14,8 @@ from sanic.response.convenience import (
 )
 from sanic.response.types import (
     BaseHTTPResponse,
+    FileResponse,
+    FileStreamResponse,
     HTTPResponse,
     JSONResponse,
     ResponseStream,
@@ -22,6 +24,8 @@ from sanic.response.types import (
 
 __all__ = [
     "BaseHTTPResponse",
+    "FileResponse",
+    "FileStreamResponse",
     "HTTPResponse",
     "JSONResponse",
     "ResponseStream",

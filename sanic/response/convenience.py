@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat as stat_module
 from asyncio import get_running_loop
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from email.utils import formatdate, parsedate_to_datetime
+from io import FileIO
 from mimetypes import guess_type
 from pathlib import PurePath
 from time import time
@@ -15,8 +18,11 @@ from urllib.parse import quote
 
 from sanic.compat import Header
 from sanic.constants import DEFAULT_HTTP_CONTENT_TYPE
+from sanic.exceptions import FileNotFound
 from sanic.helpers import Default, _default
 from sanic.response.types import (
+    FileResponse,
+    FileStreamResponse,
     HTTPResponse,
     JSONResponse,
     ResponseStream,
@@ -32,6 +38,7 @@ __all__ = [
     "file",
     "file_stream",
     "guess_content_type",
+    "open_regular_file",
     "html",
     "json",
     "raw",
@@ -49,6 +56,9 @@ _new = object.__new__
 _HTML = "text/html; charset=utf-8"
 # URL delimiters (RFC 3986 gen-delims and sub-delims) and "%" stay as they are.
 _LOCATION_SAFE = ":/?#[]@!$&'()*+,;=%~"
+# file() reads files up to this size into ``body`` (bytes, as Sanic's file()
+# does); larger ones are sent from the open file, without being read.
+FILE_IN_MEMORY_LIMIT = 1024 * 1024
 
 
 def text(
@@ -244,22 +254,58 @@ def guess_content_type(path: str | PurePath) -> str:
     return mime_type
 
 
-def _read_file(
+def _load_file(
     location: str | PurePath,
-    want_mtime: bool,
-    request_headers: Any,
-    start: int,
-    size: int | None,
-) -> tuple[bytes | None, float | None]:
-    """Runs in a thread: stat (if asked), answer None for 304, else read."""
-    with open(location, "rb") as handle:
-        mtime = os.fstat(handle.fileno()).st_mtime if want_mtime else None
-        if mtime is not None and request_headers is not None:
-            if _not_modified(request_headers, mtime):
-                return None, mtime
-        if start:
-            handle.seek(start)
-        return (handle.read() if size is None else handle.read(size)), mtime
+    byte_range: Any,
+    check_headers: Any,
+    last_modified: float | Default | None,
+) -> tuple[FileIO | bytes | None, os.stat_result]:
+    """Runs in a thread: open the file; None for 304 (``check_headers`` show
+    the client's copy is current), its bytes when the part to send is small,
+    else the open file (the caller closes it)."""
+    handle, stats = open_regular_file(location)
+    try:
+        modified = (
+            stats.st_mtime if isinstance(last_modified, Default) else last_modified
+        )
+        if (
+            check_headers is not None
+            and modified is not None
+            and _not_modified(check_headers, modified)
+        ):
+            handle.close()
+            return None, stats
+        start, count = _span(byte_range, stats)
+        if count <= FILE_IN_MEMORY_LIMIT:
+            data = os.pread(handle.fileno(), count, start) if count else b""
+            handle.close()
+            return data, stats
+        return handle, stats
+    except BaseException:
+        handle.close()
+        raise
+
+
+def _span(byte_range: Any, stats: os.stat_result) -> tuple[int, int]:
+    """(offset, count) of the part of the file to send."""
+    if byte_range:
+        return byte_range.start, byte_range.size
+    return 0, stats.st_size
+
+
+def _cache_headers(
+    out: Header, modified: float | None, max_age: float | int | None, no_store: Any
+) -> None:
+    if modified:
+        out.setdefault("Last-Modified", formatdate(modified, usegmt=True))
+    if no_store:
+        cache_control = "no-store"
+    elif max_age:
+        cache_control = f"public, max-age={max_age}"
+        out.setdefault("Expires", formatdate(time() + max_age, usegmt=True))
+    else:
+        cache_control = "no-cache"
+    out.setdefault("Cache-Control", cache_control)
 
 
 async def file(
@@ -277,56 +323,44 @@ async def file(
 ) -> HTTPResponse:
     """The whole file (or the ``_range`` slice of it) as one response.
 
-    Sets Last-Modified (the file's mtime unless ``last_modified`` is given, or None
-    for none), Cache-Control from ``max_age``/``no_store`` (else ``no-cache``), and
-    answers 304 when ``request_headers`` show the client's copy is current.
+    Sets Last-Modified (the file's mtime unless ``last_modified`` is given, or
+    None for none), Cache-Control from ``max_age``/``no_store`` (else
+    ``no-cache``), and answers 304 when ``request_headers`` show the client's
+    copy is current. A missing file raises ``FileNotFound`` (a 404, and a
+    ``FileNotFoundError`` too). Up to ``FILE_IN_MEMORY_LIMIT`` bytes are read
+    into ``body``; more are sent from the file by the server (zero-copy on a
+    plain socket) and ``body`` is None.
     """
     out, mime_type = _file_headers(headers, filename, mime_type, location)
-    validate = validate_when_requested and request_headers is not None
-    start, size = (_range.start, _range.size) if _range else (0, None)
-    run = get_running_loop().run_in_executor
-    body: bytes | None
-    modified: float | None
-    if isinstance(last_modified, Default):
-        body, modified = await run(
-            None,
-            _read_file,
-            location,
-            True,
-            request_headers if validate else None,
-            start,
-            size,
-        )
-    else:
-        modified = None if last_modified is None else _timestamp(last_modified)
-        if (
-            validate
-            and modified is not None
-            and _not_modified(request_headers, modified)
-        ):
-            body = None
-        else:
-            body, _ = await run(None, _read_file, location, False, None, start, size)
-    if modified:
-        out.setdefault("Last-Modified", formatdate(modified, usegmt=True))
-    if no_store:
-        cache_control = "no-store"
-    elif max_age:
-        cache_control = f"public, max-age={max_age}"
-        out.setdefault("Expires", formatdate(time() + max_age, usegmt=True))
-    else:
-        cache_control = "no-cache"
-    out.setdefault("Cache-Control", cache_control)
-    if body is None:
+    check = request_headers if validate_when_requested else None
+    explicit: float | Default | None = (
+        last_modified
+        if isinstance(last_modified, Default) or last_modified is None
+        else _timestamp(last_modified)
+    )
+    loaded, stats = await get_running_loop().run_in_executor(
+        None, _load_file, location, _range, check, explicit
+    )
+    modified = stats.st_mtime if isinstance(explicit, Default) else explicit
+    _cache_headers(out, modified, max_age, no_store)
+    if loaded is None:
         response = HTTPResponse(status=304)
         response._headers = out
         return response
+    path: str | None = None
     if _range:
         out["Content-Range"] = f"bytes {_range.start}-{_range.end}/{_range.total}"
         status = 206
-    response = HTTPResponse(body, status, None, mime_type)
-    response._headers = out
-    return response
+    else:
+        path = os.path.abspath(os.fspath(location))
+    if isinstance(loaded, bytes):
+        response = FileResponse(loaded, status, None, mime_type, path)
+        response._headers = out
+        return response
+    offset, count = _span(_range, stats)
+    return FileStreamResponse(
+        loaded, offset, count, status, out, mime_type, file_path=path
+    )
 
 
 async def file_stream(
@@ -338,35 +372,79 @@ async def file_stream(
     filename: str | None = None,
     _range: Any = None,
 ) -> ResponseStream:
-    """Stream the file (or the ``_range`` slice) in ``chunk_size`` pieces.
+    """Stream the file (or the ``_range`` slice) without reading it into memory.
 
-    A missing file raises here, before any byte is sent.
+    The file is opened here: a missing one raises ``FileNotFound`` before any
+    byte is sent. The response declares its Content-Length; the server sends
+    it zero-copy on a plain socket, else in pieces of ``chunk_size`` bytes (at
+    least ``MIN_SERVER_CHUNK`` on the server's own connections).
     """
     out, mime_type = _file_headers(headers, filename, mime_type, location)
-    await get_running_loop().run_in_executor(None, os.stat, location)
-    start, size = (_range.start, _range.size) if _range else (0, None)
+    handle, stats = await get_running_loop().run_in_executor(
+        None, open_regular_file, location
+    )
+    offset, count = _span(_range, stats)
+    path: str | None = None
     if _range:
         out["Content-Range"] = f"bytes {_range.start}-{_range.end}/{_range.total}"
         status = 206
+    else:
+        path = os.path.abspath(os.fspath(location))
+    return FileStreamResponse(
+        handle,
+        offset,
+        count,
+        status,
+        out,
+        mime_type,
+        chunk_size=chunk_size,
+        file_path=path,
+    )
 
-    async def _streaming_fn(response: ResponseStream) -> None:
-        loop = get_running_loop()
-        handle = await loop.run_in_executor(None, open, location, "rb")
-        try:
-            if start:
-                await loop.run_in_executor(None, handle.seek, start)
-            remaining = size
-            while remaining is None or remaining > 0:
-                wanted = chunk_size if remaining is None else min(chunk_size, remaining)
-                chunk = await loop.run_in_executor(None, handle.read, wanted)
-                if not chunk:
-                    break
-                if remaining is not None:
-                    remaining -= len(chunk)
-                await response.write(chunk)
-        finally:
-            handle.close()
 
-    response = ResponseStream(_streaming_fn, status, None, mime_type)
-    response._headers = out
-    return response
+# ---- opening files ---------------------------------------------------------------
+
+
+class _MissingFile(FileNotFound, FileNotFoundError):
+    """No regular file at the path: a 404 through the app, and still the
+    ``FileNotFoundError`` that code written for Sanic may catch."""
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_MISSING = (FileNotFoundError, NotADirectoryError, IsADirectoryError, ValueError)
+
+
+def open_regular_file(
+    location: str | PurePath,
+    *,
+    follow_symlinks: bool = True,
+    expect: os.stat_result | None = None,
+) -> tuple[FileIO, os.stat_result]:
+    """Open ``location`` for reading, with its stat.
+
+    Raises ``FileNotFound`` unless it is a regular file (a FIFO or a device
+    is refused, not waited on) and, with ``expect``, the same file (inode and
+    device) as that stat: a file swapped since it was located is not served.
+    ``follow_symlinks=False`` refuses a symlink as the last component.
+    """
+    flags = _OPEN_FLAGS if follow_symlinks else _OPEN_FLAGS | _NOFOLLOW
+    try:
+        fd = os.open(location, flags)
+    except _MISSING:
+        raise _MissingFile("File not found", path=location) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a symlink where none is followed
+            raise _MissingFile("File not found", path=location) from None
+        raise
+    try:
+        stats = os.fstat(fd)
+        if not stat_module.S_ISREG(stats.st_mode) or (
+            expect is not None
+            and (stats.st_ino, stats.st_dev) != (expect.st_ino, expect.st_dev)
+        ):
+            raise _MissingFile("File not found", path=location)
+        return FileIO(fd, "r"), stats
+    except BaseException:
+        os.close(fd)
+        raise

@@ -21,6 +21,8 @@ from sanic.helpers import _default, has_message_body
 
 __all__ = [
     "BaseHTTPResponse",
+    "FileResponse",
+    "FileStreamResponse",
     "HTTPResponse",
     "JSONResponse",
     "ResponseStream",
@@ -466,3 +468,107 @@ class ResponseStream(BaseHTTPResponse):
     async def write(self, data: str | bytes) -> None:
         """Send a piece of the body."""
         await self.send(data, False)
+
+
+# ---- files ------------------------------------------------------------------------
+
+
+# The smallest piece the server reads a file in when it cannot use sendfile.
+MIN_SERVER_CHUNK = 64 * 1024
+
+
+class FileResponse(HTTPResponse):
+    """A file's bytes, read whole (``file()`` for small files).
+
+    ``file_path`` is the file's absolute path when the body is the whole file
+    (not a range, not a 304), else None: an ASGI server offering
+    ``http.response.pathsend`` is given the path instead of the bytes.
+    """
+
+    __slots__ = ("file_path",)
+
+    def __init__(
+        self,
+        body: bytes | None = None,
+        status: int = 200,
+        headers: Mapping[str, Any] | None = None,
+        content_type: str | None = None,
+        file_path: str | None = None,
+    ) -> None:
+        super().__init__(body, status, headers, content_type)
+        self.file_path = file_path
+
+
+class FileStreamResponse(ResponseStream, HTTPResponse):
+    """A body of ``count`` bytes of an open file from ``offset``, sent by the
+    server without reading it into memory (``file()`` for large files,
+    ``file_stream()``, large static files).
+
+    It is a ``ResponseStream`` (the server streams it) and an ``HTTPResponse``
+    (what ``file()`` is documented to return); ``body`` stays None. The file
+    is closed once sent, or when the response is dropped unsent.
+    ``file_path`` is as for ``FileResponse``.
+    """
+
+    __slots__ = ("file_path", "fileobj", "offset", "count", "chunk_size")
+
+    def __init__(
+        self,
+        fileobj: Any,
+        offset: int,
+        count: int,
+        status: int = 200,
+        headers: Mapping[str, Any] | None = None,
+        content_type: str | None = None,
+        chunk_size: int = 262144,
+        file_path: str | None = None,
+    ) -> None:
+        _fill(self, None, status, headers, content_type)
+        self.headers["Content-Length"] = str(count)
+        self.streaming_fn = _send_file_body
+        self.fileobj = fileobj
+        self.offset = offset
+        self.count = count
+        self.chunk_size = chunk_size
+        self.file_path = file_path
+
+
+async def _send_file_body(response: ResponseStream) -> None:
+    """The streaming function of a ``FileStreamResponse``."""
+    assert isinstance(response, FileStreamResponse)
+    await send_file_body(
+        response, response.fileobj, response.offset, response.count, response.chunk_size
+    )
+
+
+async def send_file_body(
+    response: ResponseStream, fileobj: Any, offset: int, count: int, chunk_size: int
+) -> None:
+    """Send ``count`` bytes of ``fileobj`` from ``offset`` as the body of
+    ``response`` (a stream the server has bound), then close the file.
+
+    The server's HTTP/1.1 connections send it zero-copy where they can; any
+    other channel (ASGI, a test stand-in) gets ``chunk_size`` pieces.
+    """
+    try:
+        stream = response.stream
+        send_file = getattr(stream, "send_file", None)
+        if send_file is not None:
+            # Reads there happen only under TLS; pieces of a few KiB (Sanic's
+            # default chunk_size) would cost a thread hop each.
+            await send_file(fileobj, offset, count, max(chunk_size, MIN_SERVER_CHUNK))
+            return
+        request = getattr(stream, "request", None)
+        if request is not None and getattr(request, "method", None) == "HEAD":
+            return
+        from sanic.response.file_body import read_chunks
+
+        sent = 0
+        async for chunk in read_chunks(fileobj, offset, count, chunk_size):
+            await response.write(chunk)
+            sent += len(chunk)
+        if sent < count and request is not None:
+            # Shorter than its Content-Length: the connection must not be reused.
+            request._keep_alive = False
+    finally:
+        fileobj.close()

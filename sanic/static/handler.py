@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from sanic.exceptions import FileNotFound
 from sanic.handlers.content_range import ByteRange, parse_byte_range
-from sanic.response import HTTPResponse, ResponseStream, file, file_stream
-from sanic.response.convenience import guess_content_type
+from sanic.response import HTTPResponse, ResponseStream, file
+from sanic.response.convenience import guess_content_type, open_regular_file
+from sanic.response.types import send_file_body
 from sanic.static.paths import StaticRoot, split_request_path
 from sanic.static.validators import (
     etag_for,
@@ -133,13 +134,8 @@ class StaticHandler:
         if request.method == "HEAD":
             return _head_only(206 if byte_range else 200, out, mime_type, length)
         if length >= self.stream_threshold:
-            out["Content-Length"] = str(length)
-            return await file_stream(
-                path,
-                chunk_size=STREAM_CHUNK_SIZE,
-                mime_type=mime_type,
-                headers=out,
-                _range=byte_range,
+            return _stream_file(
+                path, stats, byte_range, mime_type, out, follow=self.root is None
             )
         if length <= INLINE_READ_LIMIT:
             body = _read_small(path, stats, byte_range, follow=self.root is None)
@@ -187,6 +183,34 @@ def _read_small(
         raise FileNotFound("File not found") from None
     finally:
         os.close(fd)
+
+
+def _stream_file(
+    path: str,
+    stats: os.stat_result,
+    byte_range: ByteRange | None,
+    mime_type: str,
+    headers: dict[str, str],
+    follow: bool,
+) -> ResponseStream:
+    """A response the server sends from the open file, zero-copy on a plain
+    socket. The file is opened here (cheap, unlike reading it) and must still
+    be the file that was located, as in ``_read_small``."""
+    try:
+        handle, _ = open_regular_file(path, follow_symlinks=follow, expect=stats)
+    except OSError:
+        raise FileNotFound("File not found") from None
+    if byte_range:
+        headers["Content-Range"] = byte_range.content_range
+        offset, count = byte_range.start, byte_range.size
+    else:
+        offset, count = 0, stats.st_size
+    headers["Content-Length"] = str(count)
+
+    async def send(response: ResponseStream) -> None:
+        await send_file_body(response, handle, offset, count, STREAM_CHUNK_SIZE)
+
+    return ResponseStream(send, 206 if byte_range else 200, headers, mime_type)
 
 
 def _head_only(
