@@ -66,7 +66,6 @@ _PROCESS_LISTENERS = (
 )
 _warned_listeners: WeakSet[Any] = WeakSet()
 _warned_lifespan: WeakSet[Any] = WeakSet()
-_warned_websocket: WeakSet[Any] = WeakSet()
 
 
 class ASGIApp:
@@ -240,21 +239,6 @@ async def _ensure_started(app: Sanic) -> None:
                 "ASGI mode without lifespan: the server did not send "
                 "lifespan.startup, so the app's server listeners did not run"
             )
-
-
-# ---- websockets -------------------------------------------------------------------
-
-
-async def refuse_websocket(app: Sanic, receive: Receive, send: Send) -> None:
-    """Close a websocket before accepting it: the server answers 403."""
-    if app not in _warned_websocket:
-        _warned_websocket.add(app)
-        logger.warning(
-            "ASGI mode: websocket connections are refused (not supported yet)"
-        )
-    message = await receive()
-    if message.get("type") == "websocket.connect":
-        await send({"type": "websocket.close", "code": 1008})
 
 
 # ---- http ---------------------------------------------------------------------------

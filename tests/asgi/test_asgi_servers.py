@@ -200,8 +200,8 @@ def test_sigterm_runs_the_stop_listeners_through_lifespan(
 
 
 def test_a_websocket_upgrade_is_refused(served: Served) -> None:
-    """Websockets over ASGI are not served yet: the app closes the connection
-    before accepting it, which the server answers with a 403."""
+    """A websocket request to a path with no websocket route: the app closes the
+    connection before accepting it, which the server answers with a 403."""
     with socket.create_connection(("127.0.0.1", served.port), timeout=5) as client:
         client.sendall(
             b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"

@@ -234,7 +234,8 @@ def make_stream_class() -> type:
             await ASGIStream._finish(self)
 
         async def _flush(self) -> None:
-            pending, self._pending = self._pending, None
+            pending: list[Any] | None = self._pending
+            self._pending = None
             if pending is None or self.websocket is not None:
                 return
             self._head_sent = self._ended = True
