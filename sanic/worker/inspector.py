@@ -23,6 +23,7 @@ from __future__ import annotations
 import hmac
 import inspect
 import json as stdlib_json
+import os
 import signal
 import threading
 from collections.abc import Mapping
@@ -240,7 +241,9 @@ def _exit_on_signals_until_serving() -> None:
         return
 
     def leave(signum: int, frame: Any) -> None:
-        raise SystemExit(0)
+        # Not SystemExit: raised inside the event loop's own startup it left
+        # the loop half-started, and its cleanup failed with exit status 1.
+        os._exit(0)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, leave)
