@@ -99,7 +99,7 @@ def test_shared_ctx_multiplexer_state_and_managed_process_in_workers(tmp_path: P
         assert answer["state"]["state"] == "ACKED"
         assert answer["state"]["server"] is True
         assert answer["name"].startswith("Sanic-Server-")
-        assert "'state': 'ACKED'" in server.output  # print(request.app.m.state)
+        server.wait_for("'state': 'ACKED'", timeout=10)  # print(request.app.m.state)
         for _ in range(10):
             assert server.get("/")[0] == 200
         # Objects put on the shared queue by one worker are read by any.
