@@ -7,7 +7,7 @@ reexport(
     globals(),
     not_over_asgi={
         "test_with_no_middleware_the_request_path_does_no_middleware_work": (
-            "it asserts the socket server's synchronous fast path (app._respond_now); the ASGI adapter runs app.handle_request"
+            "it asserts the socket server's synchronous fast path (app._serve_connection); the ASGI adapter runs app.handle_request"
         ),
     },
 )
