@@ -1,5 +1,7 @@
 """Sanic: a from-scratch, drop-in implementation of the Sanic web framework."""
 
+from typing import TYPE_CHECKING
+
 from sanic.__version__ import __version__
 from sanic.app import Sanic
 from sanic.blueprints import Blueprint
@@ -65,6 +67,10 @@ __all__ = [
     "redirect",
     "text",
 ]
+
+if TYPE_CHECKING:  # type checkers see the names loaded lazily below
+    from sanic.server.websockets.impl import WebsocketImplProtocol as Websocket
+    from sanic.worker.reloader import enable_auto_reload
 
 
 def __getattr__(name: str) -> object:
