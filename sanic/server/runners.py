@@ -529,24 +529,7 @@ def serve_apps(
     apps = _unique_apps(entries)
     for app, info in entries:  # certificate errors before anything is bound
         info.settings["ssl"] = get_ssl_context(app, info.settings.get("ssl"))
-    listeners: list[tuple[socket.socket, Callable[[], None] | None]] = []
-    try:
-        for app, info in entries:
-            settings = info.settings
-            listeners.append(
-                open_listener(
-                    app,
-                    host=settings.get("host"),
-                    port=settings.get("port"),
-                    sock=settings.get("sock"),
-                    unix=settings.get("unix"),
-                    unix_mode=settings.get("unix_mode"),
-                    backlog=settings.get("backlog", 100),
-                )
-            )
-    except BaseException:
-        _close_listeners(listeners)
-        raise
+    listeners = bind_listeners(entries)
     started: list[Any] = []
     try:
         # One process: it is the main process too, so its listeners run here.
@@ -567,14 +550,44 @@ def serve_apps(
                 asyncio.set_event_loop(None)
                 loop.close()
     finally:
-        _close_listeners(listeners)
+        close_listeners(listeners)
         for app in reversed(started):
             app.listeners_registry.run_sync("main_process_stop", app)
 
 
-def _close_listeners(
+def bind_listeners(
+    entries: Sequence[tuple[Any, ServerInfo]],
+) -> list[tuple[socket.socket, Callable[[], None] | None]]:
+    """Bind each ``(app, server info)``'s socket once, before any listener runs.
+
+    Each socket comes with what removes it afterwards (a unix socket file);
+    if one can't be bound, those bound already are closed again.
+    """
+    bound: list[tuple[socket.socket, Callable[[], None] | None]] = []
+    try:
+        for app, info in entries:
+            settings = info.settings
+            bound.append(
+                open_listener(
+                    app,
+                    host=settings.get("host"),
+                    port=settings.get("port"),
+                    sock=settings.get("sock"),
+                    unix=settings.get("unix"),
+                    unix_mode=settings.get("unix_mode"),
+                    backlog=settings.get("backlog", 100),
+                )
+            )
+    except BaseException:
+        close_listeners(bound)
+        raise
+    return bound
+
+
+def close_listeners(
     listeners: list[tuple[socket.socket, Callable[[], None] | None]],
 ) -> None:
+    """Close what `bind_listeners` bound, and remove any unix socket file."""
     for sock, cleanup in listeners:
         try:
             sock.close()
@@ -636,7 +649,7 @@ def serve_in_worker(
         finally:
             asyncio.set_event_loop(None)
             loop.close()
-            _close_listeners(listeners)
+            close_listeners(listeners)
 
 
 async def _serve(

@@ -18,7 +18,7 @@ import socket
 import ssl as _ssl
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from multiprocessing.managers import SyncManager
 from typing import Any
@@ -114,6 +114,7 @@ def serve_with_manager(
     app_loader: Any = None,
 ) -> None:
     """Serve the prepared ``apps`` (primary first) from worker processes."""
+    from sanic.server.runners import bind_listeners, close_listeners
     from sanic.worker.loader import AppLoader
 
     refuse_nested_run()
@@ -168,7 +169,7 @@ def serve_with_manager(
     finally:
         try:
             # New connections are refused once the workers close theirs too.
-            _close(bound)
+            close_listeners(bound)
             if manager is not None:
                 manager.shutdown()
                 manager.close()
@@ -436,46 +437,6 @@ def _install_signals(manager: Any) -> dict[int, Any]:
 def _restore_signals(previous: dict[int, Any]) -> None:
     for sig, handler in previous.items():
         signal.signal(sig, handler)
-
-
-def bind_listeners(
-    entries: Sequence[tuple[Any, Any]],
-) -> list[tuple[socket.socket, Callable[[], None] | None]]:
-    """Bind each ``(app, server info)``'s socket once, in the main process.
-
-    Each socket comes with what removes it afterwards (a unix socket file);
-    if one can't be bound, those bound already are closed again.
-    """
-    from sanic.server.runners import open_listener
-
-    bound: list[tuple[socket.socket, Callable[[], None] | None]] = []
-    try:
-        for app, info in entries:
-            s = info.settings
-            bound.append(
-                open_listener(
-                    app,
-                    host=s.get("host"),
-                    port=s.get("port"),
-                    sock=s.get("sock"),
-                    unix=s.get("unix"),
-                    unix_mode=s.get("unix_mode"),
-                    backlog=s.get("backlog", 100),
-                )
-            )
-    except BaseException:
-        _close(bound)
-        raise
-    return bound
-
-
-def _close(bound: list[tuple[socket.socket, Callable[[], None] | None]]) -> None:
-    for sock, cleanup in bound:
-        try:
-            sock.close()
-        finally:
-            if cleanup is not None:
-                cleanup()
 
 
 def _report(message: str) -> None:

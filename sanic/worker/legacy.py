@@ -25,8 +25,12 @@ _MESSAGE = (
 
 def serve_legacy(apps: Sequence[Any]) -> None:
     """Serve ``apps`` from forked children of this process until a signal."""
-    from sanic.server.runners import ServerInfo, serve_apps
-    from sanic.worker.launcher import bind_listeners
+    from sanic.server.runners import (
+        ServerInfo,
+        bind_listeners,
+        close_listeners,
+        serve_apps,
+    )
 
     warnings.warn(_MESSAGE, DeprecationWarning, stacklevel=3)
     entries = [(app, info) for app in apps for info in app.state.server_info]
@@ -74,10 +78,7 @@ def serve_legacy(apps: Sequence[Any]) -> None:
                 )
             loop.close()
     finally:
-        for sock, cleanup in bound:
-            sock.close()
-            if cleanup is not None:
-                cleanup()
+        close_listeners(bound)
 
 
 def _serve_child(entries: list) -> None:
