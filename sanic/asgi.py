@@ -37,6 +37,7 @@ from sanic.exceptions import (
 from sanic.helpers import Resumed, has_message_body
 from sanic.http.constants import Stage
 from sanic.http.encode import _header_name, _header_value
+from sanic.http.http1 import RequestStream
 from sanic.log import error_logger, logger
 from sanic.models.server_types import ConnInfo
 
@@ -366,7 +367,7 @@ async def _send_plain(send: Send, status: int, message: str) -> None:
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-class ASGIStream:
+class ASGIStream(RequestStream):
     """``request.stream`` under ASGI: the request cycle's channel to the client.
 
     It plays both parts `Http` and its protocol play on a socket: the request
@@ -376,6 +377,8 @@ class ASGIStream:
     half-way. A complete response is prepared (and checked) synchronously in
     ``write_response`` and sent once the handler's task has finished.
     """
+
+    _pending: list[Message] | None  # a complete response, to send
 
     def __init__(
         self, app: Sanic, request: Request, scope: Scope, receive: Receive, send: Send
@@ -397,7 +400,7 @@ class ASGIStream:
         self._ended = False  # the last body message went out
         self._aborted = False
         self.disconnected = False
-        self._pending: list[Message] | None = None  # a complete response, to send
+        self._pending = None
         self._task: asyncio.Task | None = None  # the handler's
         self._reading = asyncio.Event()
         self._reading.set()
@@ -559,24 +562,6 @@ class ASGIStream:
 
     def close(self) -> None:
         self.abort()
-
-    async def read(self) -> bytes | None:
-        """The next chunk of the request body, or None at its end."""
-        request = self.request
-        if request is None:
-            return None
-        return await request._read_chunk()
-
-    async def __aiter__(self) -> Any:
-        while True:
-            chunk = await self.read()
-            if chunk is None:
-                return
-            yield chunk
-
-    @property
-    def responded(self) -> bool:
-        return self._head_sent
 
     # ---- the response -------------------------------------------------------------
 

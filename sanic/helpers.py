@@ -77,6 +77,19 @@ def json_content_type(content_type: str | None) -> bool:
     return bool(content_type) and "json" in content_type  # type: ignore[operator]
 
 
+def as_request_cancelled(exc: BaseException) -> BaseException:
+    """What a handler is thrown when its task is cancelled.
+
+    The server cancels with the reason `_CLIENT_GONE` when the client went
+    away: the handler sees that as what it is, a `RequestCancelled`.
+    """
+    if exc.__class__ is CancelledError and exc.args == (_CLIENT_GONE,):
+        from sanic.exceptions import RequestCancelled
+
+        return RequestCancelled(_CLIENT_GONE)
+    return exc
+
+
 class Resumed:
     """Awaits the rest of a coroutine that was started by hand.
 
@@ -99,14 +112,8 @@ class Resumed:
             try:
                 yield value
             except BaseException as exc:  # cancellation and the like go inside
-                if exc.__class__ is CancelledError and exc.args == (_CLIENT_GONE,):
-                    # The server cancelled because the client went away: the
-                    # handler sees it as what it is.
-                    from sanic.exceptions import RequestCancelled
-
-                    exc = RequestCancelled(_CLIENT_GONE)
                 try:
-                    value = coro.throw(exc)
+                    value = coro.throw(as_request_cancelled(exc))
                 except StopIteration as stop:
                     return stop.value
                 continue

@@ -87,7 +87,37 @@ _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _new = object.__new__
 
 
-class Http:
+class RequestStream:
+    """What ``request.stream`` offers a handler, on a socket (`Http`) or ASGI.
+
+    Subclasses have ``request`` (the request being read) and ``_head_sent``.
+    """
+
+    __slots__ = ()
+
+    request: Any
+    _head_sent: bool
+
+    async def read(self) -> bytes | None:
+        """The next chunk of the request body, or None at its end."""
+        request = self.request
+        if request is None:
+            return None
+        return await request._read_chunk()
+
+    async def __aiter__(self) -> Any:
+        while True:
+            chunk = await self.read()
+            if chunk is None:
+                return
+            yield chunk
+
+    @property
+    def responded(self) -> bool:
+        return self._head_sent
+
+
+class Http(RequestStream):
     """HTTP/1.1 connection state, one per connection, reused across requests."""
 
     __slots__ = (
@@ -704,26 +734,6 @@ class Http:
             self._finish(request, response)
             return
         await self.protocol.drain()
-
-    # ---- bytes in, for handlers of stream=True routes --------------------------
-
-    async def read(self) -> bytes | None:
-        """The next chunk of the request body, or None at its end."""
-        request = self.request
-        if request is None:
-            return None
-        return await request._read_chunk()
-
-    async def __aiter__(self) -> Any:
-        while True:
-            chunk = await self.read()
-            if chunk is None:
-                return
-            yield chunk
-
-    @property
-    def responded(self) -> bool:
-        return self._head_sent
 
     def connection_lost(self) -> None:
         """The peer went away: wake a handler waiting for body data."""

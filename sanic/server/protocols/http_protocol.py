@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from asyncio import CancelledError
 from contextvars import Context, copy_context
 from typing import Any
 
 from sanic.exceptions import (
     CLIENT_GONE,
     RESPONSE_TIMED_OUT,
-    RequestCancelled,
     RequestTimeout,
     ServerError,
     ServiceUnavailable,
 )
-from sanic.helpers import _CLIENT_GONE, Resumed
+from sanic.helpers import Resumed, as_request_cancelled
 from sanic.http import Http, Stage
 from sanic.http.constants import SERVED
 from sanic.http.http1 import HoldingHttp
@@ -119,9 +117,7 @@ class _Cycle:
             try:
                 yield value
             except BaseException as exc:  # cancellation and the like go inside
-                if exc.__class__ is CancelledError and exc.args == (_CLIENT_GONE,):
-                    exc = RequestCancelled(_CLIENT_GONE)
-                value = cycle.throw(exc)
+                value = cycle.throw(as_request_cancelled(exc))
             else:
                 value = cycle.send(None)
             if value is SERVED:
