@@ -55,9 +55,7 @@ PATHSEND = "http.response.pathsend"
 # Body chunks queued for a streaming handler before reading pauses (as in Http).
 MAX_QUEUED_CHUNKS = 256
 # Headers that belong to the connection, which the ASGI server owns.
-_CONNECTION_HEADERS = frozenset(
-    {"connection", "keep-alive", "transfer-encoding", "upgrade"}
-)
+_CONNECTION_HEADERS = frozenset({"connection", "keep-alive", "transfer-encoding"})
 _PROCESS_LISTENERS = (
     "main_process_start",
     "main_process_ready",
@@ -99,7 +97,7 @@ class ASGIApp:
         elif kind == "websocket":
             from sanic.server.websockets.asgi import serve_websocket
 
-            await serve_websocket(app, scope, receive, send)
+            await serve_websocket(app, scope, receive, send, on_request)
         else:
             raise ValueError(f"Unknown ASGI scope type {kind!r}")
 

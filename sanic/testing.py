@@ -6,13 +6,15 @@ server, and returns what the handler saw and what the client got.
 
 ``app.asgi_client`` does the same through the app's ASGI interface, with no
 socket: an ASGI lifespan around each request, and httpx's ASGI transport.
+``app.asgi_client.websocket(uri)`` is a websocket conversation the same way
+(`sanic.websocket_testing`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -20,6 +22,9 @@ from sanic.application.state import Mode
 from sanic.server.loop import new_event_loop
 from sanic.server.protocols.http_protocol import HttpProtocol
 from sanic.server.runners import shutdown_connections
+
+if TYPE_CHECKING:
+    from sanic.websocket_testing import ASGIWebsocketConnection
 
 HOST = "127.0.0.1"
 
@@ -315,3 +320,27 @@ class SanicASGITestClient:
         return (captured[-1] if captured else None), response
 
     get, post, put, patch, delete, head, options = _http_methods()
+
+    def websocket(
+        self,
+        uri: str = "/",
+        *,
+        subprotocols: Any = None,
+        headers: Any = None,
+    ) -> ASGIWebsocketConnection:
+        """A websocket conversation through the ASGI interface, inside a lifespan.
+
+        ``async with app.asgi_client.websocket("/ws") as ws:`` gives the API
+        of a `websockets` client connection (``send``, ``recv``, ``close``,
+        ``close_code``...); ``ws.request`` is the Request the app made.
+        """
+        from sanic.websocket_testing import ASGIWebsocketConnection
+
+        return ASGIWebsocketConnection(
+            self.app,
+            uri,
+            subprotocols=subprotocols,
+            headers=headers,
+            host=ASGI_HOST,
+            client=ASGI_CLIENT,
+        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -65,3 +66,40 @@ def reexport(
     if reasons:
         raise LookupError(f"{module_name} has no test_client tests named {reasons}")
     namespace["_test_client_is_the_asgi_client"] = _test_client_is_the_asgi_client
+
+
+def rebind(
+    module_name: str,
+    namespace: dict[str, Any],
+    replacements: dict[str, Any],
+    *,
+    not_over_asgi: dict[str, str] | None = None,
+) -> None:
+    """Copy every test of ``module_name`` into ``namespace``, its globals replaced.
+
+    The copies run the original test code with ``replacements`` in place of
+    the module's names (for example its server and client helpers), so the
+    same assertions are made over another transport. ``not_over_asgi`` is as
+    for `reexport`.
+    """
+    module = importlib.import_module(module_name)
+    scope = {**vars(module), **replacements}
+    reasons = dict(not_over_asgi or {})
+    for name, obj in vars(module).items():
+        if _is_fixture(obj):
+            namespace.setdefault(name, obj)
+        elif name.startswith("test_") and inspect.isfunction(obj):
+            copy = types.FunctionType(
+                obj.__code__, scope, name, obj.__defaults__, obj.__closure__
+            )
+            copy.__dict__.update(obj.__dict__)  # pytest marks (parametrize...)
+            copy.__kwdefaults__ = obj.__kwdefaults__
+            copy.__annotations__ = dict(obj.__annotations__)
+            copy.__qualname__ = obj.__qualname__
+            copy.__doc__ = obj.__doc__
+            reason = reasons.pop(name, None)
+            if reason is not None:
+                copy = pytest.mark.skip(reason=f"not over ASGI: {reason}")(copy)
+            namespace[name] = copy
+    if reasons:
+        raise LookupError(f"{module_name} has no tests named {reasons}")

@@ -255,8 +255,13 @@ def make_stream_class() -> type:
 _stream_class: type | None = None
 
 
-async def serve_websocket(app: Any, scope: Any, receive: Any, send: Any) -> None:
-    """One ``websocket`` scope: route it and run the app's request cycle."""
+async def serve_websocket(
+    app: Any, scope: Any, receive: Any, send: Any, on_request: Any = None
+) -> None:
+    """One ``websocket`` scope: route it and run the app's request cycle.
+
+    ``on_request`` sees the Request once it is made (the ASGI test client).
+    """
     global _stream_class
     from sanic.asgi import (
         _ensure_started,
@@ -283,6 +288,8 @@ async def serve_websocket(app: Any, scope: Any, receive: Any, send: Any) -> None
         await send({"type": "websocket.close", "code": 1008})
         return
     request.conn_info = make_conn_info(scope, transport)
+    if on_request is not None:
+        on_request(request)
     if _stream_class is None:
         _stream_class = make_stream_class()
     stream = _stream_class(app, request, scope, receive, send)
