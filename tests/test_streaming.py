@@ -329,10 +329,24 @@ def test_response_stream_and_the_old_stream_function(app: Sanic) -> None:
         base = f"http://127.0.0.1:{port}"
         first = httpx.get(f"{base}/class", timeout=5)
         assert first.text == "0;1;2;" and first.headers["x-kind"] == "class"
-        assert first.headers["transfer-encoding"] == "chunked"
         second = httpx.get(f"{base}/function", timeout=5)
         assert second.status_code == 202 and second.text == "0;1;2;"
         assert second.headers["content-type"] == "text/x-numbers"
+
+
+def test_a_response_stream_without_a_length_is_sent_chunked(app: Sanic) -> None:
+    async def numbers(response):
+        await response.write("0;")
+        await response.write("1;")
+
+    @app.get("/class")
+    async def as_class(request):
+        return ResponseStream(numbers)
+
+    with serve_in_thread(app, check_still_answers=True) as port:
+        response = httpx.get(f"http://127.0.0.1:{port}/class", timeout=5)
+        assert response.text == "0;1;"
+        assert response.headers["transfer-encoding"] == "chunked"
 
 
 def test_a_streaming_handler_whose_client_leaves_mid_response_is_cancelled(

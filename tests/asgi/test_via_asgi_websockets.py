@@ -2,8 +2,7 @@
 
 The original tests start the app on a socket (``serve_in_thread``) and talk
 to it with the `websockets` client (``connect``). Here the same test code
-runs with those two names replaced: ``serve_in_thread`` only registers the
-app (its "port" is a token), and ``connect(url)`` opens
+runs with those two names replaced (tests/asgi/over_asgi.py): the client is
 ``app.asgi_client.websocket(path)``, which drives the app's ASGI interface
 with no socket. Tests that send raw bytes to the socket check what the
 server does (handshake validation, pings, framing, back-pressure, closing
@@ -11,45 +10,8 @@ at shutdown); under ASGI the ASGI server does those, so they are skipped
 with that reason.
 """
 
-from __future__ import annotations
-
-import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-from urllib.parse import urlsplit
-
-from sanic.websocket_testing import ASGIWebsocketConnection
+from tests.asgi.over_asgi import connect_over_asgi, serve_over_asgi
 from tests.asgi.reexport import rebind
-
-_apps: dict[int, Any] = {}
-_tokens = itertools.count(1)
-
-
-@contextmanager
-def serve_over_asgi(
-    app: Any, *, check_still_answers: bool = False, **server_kwargs: Any
-) -> Iterator[int]:
-    """No server: the app is reached by the token yielded in place of a port."""
-    token = next(_tokens)
-    _apps[token] = app
-    try:
-        yield token
-        if check_still_answers:  # as the original: the app still gives an answer
-            response = app.asgi_client.get("/__still_answers__", gather_request=False)
-            assert 100 <= response.status < 600, response
-    finally:
-        del _apps[token]
-
-
-def connect_over_asgi(
-    uri: str, subprotocols: Any = None, **kwargs: Any
-) -> ASGIWebsocketConnection:
-    parts = urlsplit(uri)
-    assert parts.port is not None
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    return _apps[parts.port].asgi_client.websocket(target, subprotocols=subprotocols)
-
 
 _SERVER_DOES_IT = "the ASGI server does this, not the app"
 
