@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from inspect import isawaitable
 from types import CoroutineType, SimpleNamespace
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 import orjson
 
@@ -156,6 +156,96 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
     _app_registry: ClassVar[dict[str, Sanic]] = {}
     test_mode: ClassVar[bool] = False
 
+    # Without config= or ctx=, type checkers see Sanic[Config, SimpleNamespace].
+    @overload
+    def __init__(
+        self: Sanic[Config, SimpleNamespace],
+        name: str,
+        config: None = None,
+        ctx: None = None,
+        router: Router | None = None,
+        signal_router: Any = None,
+        error_handler: ErrorHandler | None = None,
+        env_prefix: str | None = "SANIC_",
+        load_env: bool | str = True,
+        request_class: type[Request] | None = None,
+        strict_slashes: bool = False,
+        log_config: dict[str, Any] | None = None,
+        configure_logging: bool = True,
+        dumps: Callable[..., str | bytes] | None = None,
+        loads: Callable[..., Any] | None = None,
+        inspector: bool = False,
+        inspector_class: type | None = None,
+        certloader_class: type | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Sanic[config_type, SimpleNamespace],
+        name: str,
+        config: config_type,
+        ctx: None = None,
+        router: Router | None = None,
+        signal_router: Any = None,
+        error_handler: ErrorHandler | None = None,
+        env_prefix: str | None = "SANIC_",
+        load_env: bool | str = True,
+        request_class: type[Request] | None = None,
+        strict_slashes: bool = False,
+        log_config: dict[str, Any] | None = None,
+        configure_logging: bool = True,
+        dumps: Callable[..., str | bytes] | None = None,
+        loads: Callable[..., Any] | None = None,
+        inspector: bool = False,
+        inspector_class: type | None = None,
+        certloader_class: type | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Sanic[Config, ctx_type],
+        name: str,
+        config: None = None,
+        *,
+        ctx: ctx_type,
+        router: Router | None = None,
+        signal_router: Any = None,
+        error_handler: ErrorHandler | None = None,
+        env_prefix: str | None = "SANIC_",
+        load_env: bool | str = True,
+        request_class: type[Request] | None = None,
+        strict_slashes: bool = False,
+        log_config: dict[str, Any] | None = None,
+        configure_logging: bool = True,
+        dumps: Callable[..., str | bytes] | None = None,
+        loads: Callable[..., Any] | None = None,
+        inspector: bool = False,
+        inspector_class: type | None = None,
+        certloader_class: type | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Sanic[config_type, ctx_type],
+        name: str,
+        config: config_type,
+        ctx: ctx_type,
+        router: Router | None = None,
+        signal_router: Any = None,
+        error_handler: ErrorHandler | None = None,
+        env_prefix: str | None = "SANIC_",
+        load_env: bool | str = True,
+        request_class: type[Request] | None = None,
+        strict_slashes: bool = False,
+        log_config: dict[str, Any] | None = None,
+        configure_logging: bool = True,
+        dumps: Callable[..., str | bytes] | None = None,
+        loads: Callable[..., Any] | None = None,
+        inspector: bool = False,
+        inspector_class: type | None = None,
+        certloader_class: type | None = None,
+    ) -> None: ...
+
     def __init__(
         self,
         name: str,
@@ -192,7 +282,7 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         self.config: config_type = config or Config(env_prefix=env_prefix)  # type: ignore[assignment]
         if inspector:
             self.config.INSPECTOR = True
-        self.ctx: Any = ctx if ctx is not None else SimpleNamespace()
+        self.ctx: ctx_type = ctx if ctx is not None else SimpleNamespace()  # type: ignore[assignment]
         self.router = router or Router()
         self.signal_router: SignalRouter = signal_router or SignalRouter()
         self.signal_router.ctx.app = self
