@@ -729,8 +729,11 @@ async def _drive(coro: Any) -> Any:
     return await Resumed(coro, first)
 
 
-async def _nothing(_response: Any) -> None:
-    return None
+async def _nothing(response: Any) -> None:
+    """The server sends the file by path: close the one the response opened."""
+    fileobj = getattr(response, "fileobj", None)
+    if fileobj is not None:
+        fileobj.close()
 
 
 __all__ = ["ASGIApp", "ASGIStream", "Lifespan"]

@@ -18,7 +18,7 @@ from sanic.exceptions import FileNotFound
 from sanic.handlers.content_range import ByteRange, parse_byte_range
 from sanic.response import HTTPResponse, ResponseStream, file
 from sanic.response.convenience import guess_content_type, open_regular_file
-from sanic.response.types import send_file_body
+from sanic.response.types import FileStreamResponse
 from sanic.static.paths import StaticRoot, split_request_path
 from sanic.static.validators import (
     etag_for,
@@ -192,25 +192,40 @@ def _stream_file(
     mime_type: str,
     headers: dict[str, str],
     follow: bool,
-) -> ResponseStream:
+) -> FileStreamResponse:
     """A response the server sends from the open file, zero-copy on a plain
     socket. The file is opened here (cheap, unlike reading it) and must still
-    be the file that was located, as in ``_read_small``."""
+    be the file that was located, as in ``_read_small``.
+
+    ``path`` is the located file (a real path, its symlinks already vetted by
+    the route's policy); it is handed to an ASGI server as ``file_path`` only
+    when the whole file is sent.
+    """
     try:
         handle, _ = open_regular_file(path, follow_symlinks=follow, expect=stats)
     except OSError:
         raise FileNotFound("File not found") from None
     if byte_range:
         headers["Content-Range"] = byte_range.content_range
-        offset, count = byte_range.start, byte_range.size
-    else:
-        offset, count = 0, stats.st_size
-    headers["Content-Length"] = str(count)
-
-    async def send(response: ResponseStream) -> None:
-        await send_file_body(response, handle, offset, count, STREAM_CHUNK_SIZE)
-
-    return ResponseStream(send, 206 if byte_range else 200, headers, mime_type)
+        return FileStreamResponse(
+            handle,
+            byte_range.start,
+            byte_range.size,
+            206,
+            headers,
+            mime_type,
+            chunk_size=STREAM_CHUNK_SIZE,
+        )
+    return FileStreamResponse(
+        handle,
+        0,
+        stats.st_size,
+        200,
+        headers,
+        mime_type,
+        chunk_size=STREAM_CHUNK_SIZE,
+        file_path=os.path.abspath(path),
+    )
 
 
 def _head_only(
