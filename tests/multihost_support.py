@@ -27,7 +27,6 @@ import pwd
 import random
 import re
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -124,22 +123,11 @@ def precondition() -> str:
         return "network namespaces are a Linux feature"
     if os.geteuid() != 0:
         return "creating network namespaces needs root"
-    if shutil.which("ip") is None:
-        from tests.test_nginx import _apt
+    from tests.debian_support import IPROUTE2  # not in the app's processes
 
-        try:
-            _apt(
-                "install",
-                "-y",
-                "-q",
-                "--no-install-recommends",
-                "iproute2",
-                timeout=300,
-            )
-        except subprocess.TimeoutExpired:
-            pass
-        if shutil.which("ip") is None:
-            return "the ip command (iproute2) is missing and could not be installed"
+    binary, reason = IPROUTE2.locate()
+    if binary is None:
+        return f"the ip command (iproute2) is missing: {reason}"
     return ""
 
 

@@ -20,7 +20,6 @@ over a unix socket).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import pwd
 import shutil
@@ -40,10 +39,11 @@ import pytest
 
 from sanic import Sanic
 from sanic.response import json, text
+from tests.debian_support import NGINX
 from tests.server_thread import serve_in_thread
 
-# Installing nginx may take the first test a few minutes; each step below has
-# its own timeout, and the requests themselves take a few seconds at most.
+# Installing nginx may take the first test a few minutes (each apt-get step in
+# tests/debian_support.py has its own timeout); the requests take seconds.
 pytestmark = pytest.mark.timeout(900)
 
 CLIENT = "127.0.0.2"
@@ -85,86 +85,14 @@ TRANSPORTS = ("tcp", "unix")
 # ---------------------------------------------------------------------------
 # Finding or installing nginx
 
-
-def _nginx_binary() -> str | None:
-    for candidate in (shutil.which("nginx"), "/usr/sbin/nginx"):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-def _apt(*args: str, timeout: float) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    return subprocess.run(
-        ["apt-get", "-o", "DPkg::Lock::Timeout=180", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def _install_nginx() -> str:
-    """Install nginx with apt, once for all pytest-xdist workers; return why
-    not where it cannot be done (an empty string once it is there)."""
-    if os.geteuid() != 0:
-        return "nginx is not installed and installing it needs root"
-    if shutil.which("apt-get") is None:
-        return "nginx is not installed and there is no apt-get to install it"
-    lock_path = Path(tempfile.gettempdir()) / "sanic-tests-nginx-install.lock"
-    failed_path = lock_path.with_suffix(".failed")
-    with open(lock_path, "w") as lock:
-        deadline = time.monotonic() + 600
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    return "timed out waiting for another worker installing nginx"
-                time.sleep(0.5)
-        try:
-            if _nginx_binary():
-                return ""
-            if (
-                failed_path.exists()
-                and time.time() - failed_path.stat().st_mtime < 3600
-            ):
-                return failed_path.read_text()
-            errors = []
-            for step in (
-                ("install", "-y", "-q", "--no-install-recommends", "nginx-light"),
-                ("update", "-q"),
-                ("install", "-y", "-q", "--no-install-recommends", "nginx-light"),
-                ("install", "-y", "-q", "--no-install-recommends", "nginx"),
-            ):
-                try:
-                    result = _apt(*step, timeout=300)
-                except subprocess.TimeoutExpired:
-                    errors.append(f"apt-get {step[0]} timed out")
-                    continue
-                if step[0] == "install" and result.returncode == 0 and _nginx_binary():
-                    return ""
-                if result.returncode:
-                    errors.append(f"apt-get {step[0]}: {result.stderr.strip()[-300:]}")
-            reason = "installing nginx failed: " + " | ".join(errors)
-            failed_path.write_text(reason)
-            return reason
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+# tests/test_multihost.py still imports these two names from this module.
+_nginx_binary = NGINX.binary
+_install_nginx = NGINX.install
 
 
 @pytest.fixture(scope="module")
 def nginx_binary() -> str:
-    binary = _nginx_binary()
-    if binary is None:
-        reason = _install_nginx()
-        binary = _nginx_binary()
-        if binary is None:
-            print(f"SKIP: {reason}")
-            pytest.skip(reason)
-    return binary
+    return NGINX.require()
 
 
 # ---------------------------------------------------------------------------

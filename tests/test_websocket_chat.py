@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import fcntl
 import itertools
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -33,6 +30,8 @@ from typing import Any
 import httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
+
+from tests.debian_support import CHROMIUM
 
 # Installing Chromium may take the first test a few minutes; every step has its
 # own timeout, and once it is there each test takes a few seconds.
@@ -64,82 +63,9 @@ CHROMIUM_FLAGS = [
 # Finding or installing Chromium
 
 
-def _chromium_binary() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-def _apt(*args: str, timeout: float) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    return subprocess.run(
-        ["apt-get", "-o", "DPkg::Lock::Timeout=180", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def _install_chromium() -> str:
-    """Install Debian's chromium, once for all pytest-xdist workers; return why
-    not where it cannot be done (an empty string once it is there)."""
-    if os.geteuid() != 0:
-        return "chromium is not installed and installing it needs root"
-    if shutil.which("apt-get") is None:
-        return "chromium is not installed and there is no apt-get to install it"
-    lock_path = Path(tempfile.gettempdir()) / "sanic-tests-chromium-install.lock"
-    failed_path = lock_path.with_suffix(".failed")
-    with open(lock_path, "w") as lock:
-        deadline = time.monotonic() + 600
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    return "timed out waiting for another worker installing chromium"
-                time.sleep(0.5)
-        try:
-            if _chromium_binary():
-                return ""
-            if (
-                failed_path.exists()
-                and time.time() - failed_path.stat().st_mtime < 3600
-            ):
-                return failed_path.read_text()
-            errors = []
-            install = ("install", "-y", "-q", "--no-install-recommends", "chromium")
-            for step in (install, ("update", "-q"), install):
-                try:
-                    result = _apt(*step, timeout=400)
-                except subprocess.TimeoutExpired:
-                    errors.append(f"apt-get {step[0]} timed out")
-                    continue
-                if step[0] == "install" and result.returncode == 0:
-                    if _chromium_binary():
-                        return ""
-                if result.returncode:
-                    errors.append(f"apt-get {step[0]}: {result.stderr.strip()[-300:]}")
-            reason = "installing chromium failed: " + " | ".join(errors)
-            failed_path.write_text(reason)
-            return reason
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 @pytest.fixture(scope="module")
 def chromium_binary() -> str:
-    binary = _chromium_binary()
-    if binary is None:
-        reason = _install_chromium()
-        binary = _chromium_binary()
-        if binary is None:
-            print(f"SKIP: {reason}")
-            pytest.skip(reason)
-    return binary
+    return CHROMIUM.require()
 
 
 # ---------------------------------------------------------------------------
