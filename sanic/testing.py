@@ -24,7 +24,10 @@ from sanic.server.protocols.http_protocol import HttpProtocol
 from sanic.server.runners import shutdown_connections
 
 if TYPE_CHECKING:
-    from sanic.websocket_testing import ASGIWebsocketConnection
+    from sanic.websocket_testing import (
+        ASGIWebsocketConnection,
+        ServedWebsocketConnection,
+    )
 
 HOST = "127.0.0.1"
 
@@ -123,20 +126,11 @@ class SanicTestClient:
 
         async def run() -> TestingResponse:
             port = self.port or 0
-            server = await app.create_server(
-                host=host,
-                port=port,
-                debug=debug,
-                return_asyncio_server=True,
-                protocol=CapturingProtocol,
-                **settings,
+            server = await _start_server(
+                app, host, port, debug, CapturingProtocol, settings
             )
             actual_port = server.port or port
             try:
-                await server.startup()
-                await server.before_start()
-                await server.start_serving()
-                await server.after_start()
                 client_kwargs: dict[str, Any] = {"timeout": 30}
                 if "cookies" in request_kwargs:
                     client_kwargs["cookies"] = request_kwargs.pop("cookies")
@@ -150,16 +144,7 @@ class SanicTestClient:
                     response.__class__ = TestingResponse
                     return response  # type: ignore[return-value]
             finally:
-                await server.before_stop()
-                server.close()
-                await shutdown_connections(
-                    server.connections,
-                    float(app.config.GRACEFUL_SHUTDOWN_TIMEOUT),
-                    server.loop,
-                )
-                await server.wait_closed()
-                await server.after_stop()
-                app._server = None
+                await _stop_server(app, server)
 
         loop = new_event_loop(app.config.USE_UVLOOP)
         try:
@@ -176,6 +161,87 @@ class SanicTestClient:
         return request, response
 
     get, post, put, patch, delete, head, options = _http_methods()
+
+    def websocket(
+        self,
+        uri: str = "/",
+        *,
+        subprotocols: Any = None,
+        headers: Any = None,
+        server_kwargs: dict[str, Any] | None = None,
+        **connect_kwargs: Any,
+    ) -> ServedWebsocketConnection:
+        """A websocket conversation with the app served on a real socket.
+
+        ``async with app.test_client.websocket("/ws") as ws:`` starts the
+        server in the running loop and yields a `websockets` client
+        connection to it (``ws.server_request`` is the app's Request); the
+        server stops when the block ends.
+        """
+        from sanic.websocket_testing import ServedWebsocketConnection
+
+        async def start(protocol: type) -> Any:
+            settings = dict(server_kwargs or {})
+            return await _start_server(
+                self.app, self.host, self.port or 0, False, protocol, settings
+            )
+
+        async def stop(server: Any) -> None:
+            await _stop_server(self.app, server)
+
+        def url(port: int) -> str:
+            return self._url(uri, self.host, port, scheme="ws")
+
+        return ServedWebsocketConnection(
+            start,
+            stop,
+            url,
+            subprotocols=subprotocols,
+            headers=headers,
+            **connect_kwargs,
+        )
+
+
+async def _start_server(
+    app: Any,
+    host: str,
+    port: int,
+    debug: bool,
+    protocol: type,
+    settings: dict[str, Any],
+) -> Any:
+    """The app's server on ``host:port``, started with its listeners run."""
+    server = await app.create_server(
+        host=host,
+        port=port,
+        debug=debug,
+        return_asyncio_server=True,
+        protocol=protocol,
+        **settings,
+    )
+    try:
+        await server.startup()
+        await server.before_start()
+        await server.start_serving()
+        await server.after_start()
+    except BaseException:
+        await _stop_server(app, server)
+        raise
+    return server
+
+
+async def _stop_server(app: Any, server: Any) -> None:
+    """Stop as a server does: stop listeners, drain, close."""
+    await server.before_stop()
+    server.close()
+    await shutdown_connections(
+        server.connections,
+        float(app.config.GRACEFUL_SHUTDOWN_TIMEOUT),
+        server.loop,
+    )
+    await server.wait_closed()
+    await server.after_stop()
+    app._server = None
 
 
 ASGI_HOST = "mockserver"
@@ -332,7 +398,7 @@ class SanicASGITestClient:
 
         ``async with app.asgi_client.websocket("/ws") as ws:`` gives the API
         of a `websockets` client connection (``send``, ``recv``, ``close``,
-        ``close_code``...); ``ws.request`` is the Request the app made.
+        ``close_code``...); ``ws.server_request`` is the Request the app made.
         """
         from sanic.websocket_testing import ASGIWebsocketConnection
 

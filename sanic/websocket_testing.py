@@ -7,6 +7,10 @@ client connection: ``send``, ``recv``, ``close``, ``ping``, ``close_code``,
 raises websockets' `InvalidStatus` (its ``response.status_code`` is the
 app's answer, 403 when the app closed without one), and a closed connection
 raises `ConnectionClosedOK` / `ConnectionClosedError`, as with a real client.
+
+``async with app.test_client.websocket("/ws") as ws:`` holds the same
+conversation over a real socket: the server started in the running loop,
+and a real `websockets` client connection to it.
 """
 
 from __future__ import annotations
@@ -75,7 +79,9 @@ class ASGIWebsocketConnection:
             "subprotocols": offered,
             "extensions": {"websocket.http.response": {}},
         }
-        self.request: Any = None  # the Request the app made, once it made one
+        # The Request the app made, once it made one (``request`` is, as in
+        # the websockets client, the opening handshake: not kept here).
+        self.server_request: Any = None
         self.subprotocol: str | None = None
         self.close_code: int | None = None
         self.close_reason: str | None = None
@@ -113,7 +119,7 @@ class ASGIWebsocketConnection:
         from sanic.testing import _LifespanDriver
 
         def captured(request: Any) -> None:
-            self.request = request
+            self.server_request = request
 
         self._lifespan = _LifespanDriver(self.app)
         await self._lifespan.startup()
@@ -266,3 +272,64 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
+
+
+class ServedWebsocketConnection:
+    """``app.test_client.websocket(uri)``: the app on a real socket, talked to
+    with the `websockets` client; use with ``async with``."""
+
+    def __init__(
+        self,
+        start: Any,
+        stop: Any,
+        url: Any,
+        *,
+        subprotocols: Iterable[str] | None = None,
+        headers: Any = None,
+        **connect_kwargs: Any,
+    ) -> None:
+        self._start, self._stop, self._url = start, stop, url
+        self._subprotocols = list(subprotocols) if subprotocols else None
+        self._headers = headers
+        self._connect_kwargs = connect_kwargs
+        self._server: Any = None
+        self._client: Any = None
+
+    async def __aenter__(self) -> Any:
+        from websockets.asyncio.client import ClientConnection, connect
+
+        from sanic.server.protocols.http_protocol import HttpProtocol
+
+        captured: list[Any] = []
+
+        class CapturingProtocol(HttpProtocol):
+            def dispatch(self, request: Any) -> None:
+                captured.append(request)
+                super().dispatch(request)
+
+        class TestClientConnection(ClientConnection):
+            @property
+            def server_request(self) -> Any:
+                """The Request the app made for this conversation."""
+                return captured[-1] if captured else None
+
+        self._server = await self._start(CapturingProtocol)
+        try:
+            self._client = await connect(
+                self._url(self._server.port),
+                subprotocols=self._subprotocols,  # type: ignore[arg-type]
+                additional_headers=self._headers,
+                create_connection=TestClientConnection,
+                **self._connect_kwargs,
+            )
+        except BaseException:
+            await self._stop(self._server)
+            raise
+        return self._client
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        try:
+            if self._client is not None:
+                await self._client.close()
+        finally:
+            await self._stop(self._server)

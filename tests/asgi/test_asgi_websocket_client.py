@@ -35,7 +35,7 @@ def test_the_request_path_query_headers_and_subprotocol_reach_the_handler(
             "/room/blue?who=ann", subprotocols=["v1", "v2"], headers={"X-Team": "red"}
         )
         async with client as ws:
-            return await ws.recv(), ws.subprotocol, ws.request
+            return await ws.recv(), ws.subprotocol, ws.server_request
 
     message, subprotocol, request = run(talk())
     assert message == "blue ann red v2 127.0.0.1 ws"
@@ -164,3 +164,34 @@ def test_a_handler_that_never_ends_after_the_client_left_is_reported(
 
     with pytest.raises(RuntimeError, match="did not end within 0.2 s"):
         run(talk())
+
+
+@pytest.mark.parametrize("client", ["test_client", "asgi_client"])
+def test_both_test_clients_hold_the_same_conversation(app: Sanic, client: str) -> None:
+    @app.websocket("/ws/<room>", subprotocols=["chat"])
+    async def echo(request: Any, ws: Websocket, room: str) -> None:
+        async for message in ws:
+            await ws.send(f"{room}:{message}")
+
+    async def talk() -> tuple[list[Any], Any, Any, Any]:
+        conversation = getattr(app, client).websocket(
+            "/ws/blue?x=1", subprotocols=["chat"], headers={"X-Who": "ann"}
+        )
+        async with conversation as ws:
+            replies = []
+            for word in ("one", "two"):
+                await ws.send(word)
+                replies.append(await ws.recv())
+            request = ws.server_request
+            subprotocol = ws.subprotocol
+        return replies, subprotocol, request, ws.close_code
+
+    replies, subprotocol, request, code = run(talk())
+    assert replies == ["blue:one", "blue:two"]
+    assert subprotocol == "chat"
+    assert (request.path, request.args.get("x"), request.headers["x-who"]) == (
+        "/ws/blue",
+        "1",
+        "ann",
+    )
+    assert code == 1000
