@@ -10,6 +10,7 @@ That keeps it testable with plain bytes and a recording stand-in.
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -248,6 +249,15 @@ class Http(RequestStream):
                 self.protocol.close()
         elif isinstance(exc, HttpParserCallbackError):
             cause = exc.__context__
+            if cause is not None and not isinstance(cause, Exception):
+                # SystemExit, KeyboardInterrupt: the process's to handle, not a
+                # 500. Raised from this read callback, uvloop would log it as a
+                # transport error and carry on; raised from a loop callback it
+                # ends the loop, as it does from an async handler.
+                self.stage = _FAILED
+                self.protocol.close()
+                asyncio.get_running_loop().call_soon(_reraise, cause)
+                return
             if isinstance(cause, SanicException):
                 self._fail(cause)
             else:
@@ -818,3 +828,7 @@ class _PlainError:
 
     def __init__(self, status: int) -> None:
         self.status = status
+
+
+def _reraise(exc: BaseException) -> None:
+    raise exc
