@@ -12,41 +12,56 @@ worker says so once when any are registered.
 
 How Gunicorn's settings map onto the app (Gunicorn's win, as it is the server):
 
-==========================  ==================================================
-Gunicorn                    In the worker
-==========================  ==================================================
-``--workers``               ``app.state.workers``
-``--bind`` (several)        one server per socket: TCP and ``unix:PATH``
-``--keep-alive N``          ``KEEP_ALIVE_TIMEOUT = N``; ``0`` turns KEEP_ALIVE
-                            off
-``--graceful-timeout N``    requests in flight get N s minus a margin (10 %,
-                            at most 1 s, left for the stop listeners) before
-                            Gunicorn's SIGKILL: ``GRACEFUL_SHUTDOWN_TIMEOUT``
-``--timeout N``             the loop calls ``notify()`` (Gunicorn's heartbeat)
-                            many times per N s; a blocked loop gets killed.
-                            The start listeners must finish within N s too
-``--max-requests`` and      counted with ``requests_served``; when reached,
-``--max-requests-jitter``   the worker stops gracefully and Gunicorn starts a
-                            new one. Left at 0, the app's
-                            ``WORKER_MAX_REQUESTS`` (+ a random 0 to
-                            ``WORKER_MAX_REQUESTS_JITTER``) applies instead
-``--worker-connections N``  at most N connections are served at once (see
-                            `ConnectionLimit`); left at Gunicorn's default
-                            (1000), the app's ``WORKER_CONNECTIONS`` applies
-``--certfile/--keyfile``    TLS with Gunicorn's own SSLContext (its
-(``--ca-certs``,            ``ssl_context`` hook included), HTTP/1.1 by ALPN
-``--cert-reqs``,
-``--ciphers``)
-``--access-logfile``        Sanic's access records (``sanic.access``, Sanic's
-                            line format) go to Gunicorn's access log instead of
-                            Sanic's handlers, and ACCESS_LOG is turned on.
-                            Without it, ACCESS_LOG stays as configured.
-                            ``--access-logformat`` is not used.
-==========================  ==================================================
+==============================  ==============================================
+Gunicorn                        In the worker
+==============================  ==============================================
+``--workers``                   ``app.state.workers``
+``--bind`` (several)            one server per socket: TCP and ``unix:PATH``
+``--keep-alive N``              ``KEEP_ALIVE_TIMEOUT = N``; ``0`` turns
+                                KEEP_ALIVE off
+``--graceful-timeout N``        requests in flight get N s minus a margin
+                                (10 %, at most 1 s, left for the stop
+                                listeners) before Gunicorn's SIGKILL:
+                                ``GRACEFUL_SHUTDOWN_TIMEOUT``
+``--timeout N``                 the loop calls ``notify()`` (Gunicorn's
+                                heartbeat) many times per N s. A loop blocked
+                                that long gets the arbiter's SIGABRT: the
+                                ``worker_abort`` hook runs, the process ends,
+                                Gunicorn starts another. The start listeners
+                                must finish within N s too
+``--max-requests`` and          counted with ``requests_served``; when
+``--max-requests-jitter``       reached, the worker stops gracefully and
+                                Gunicorn starts a new one. Left at 0, the
+                                app's ``WORKER_MAX_REQUESTS`` (+ a random 0 to
+                                ``WORKER_MAX_REQUESTS_JITTER``) applies
+``--worker-connections N``      at most N connections are served at once (see
+                                `ConnectionLimit`); left at Gunicorn's default
+                                (1000), the app's ``WORKER_CONNECTIONS``
+``--limit-request-line``,       Gunicorn's limits on the request line, the
+``--limit-request-fields``,     number of header fields and the size of one
+``--limit-request-field_size``  (see `HeadLimits`): 414 and 431, on top of
+                                the app's ``REQUEST_MAX_HEADER_SIZE`` (raised
+                                to the line and field limits if below them)
+``--forwarded-allow-ips``       the peers whose X-Forwarded-* headers count:
+                                the app's REAL_IP_HEADER / PROXIES_COUNT read
+                                them only on connections from these; a
+                                FORWARDED_SECRET proves itself (`ProxyTrust`)
+``--certfile/--keyfile``        TLS with Gunicorn's own SSLContext (its
+(``--ca-certs``,                ``ssl_context`` hook included), HTTP/1.1 by
+``--cert-reqs``, ``--ciphers``) ALPN
+``--access-logfile``,           each request goes to Gunicorn's ``access()``
+``--access-logformat``          (its file, its format and atoms, a statsd
+                                logger's counters) instead of ``sanic.access``
+``--error-logfile``,            Sanic's loggers log at Gunicorn's level, and,
+``--log-level``                 with an error log file, into it
+==============================  ==============================================
 
-``WORKER_CLASS`` ("sanic.worker.GunicornWorker") is the value to give
-Gunicorn's ``worker_class`` (for instance in a ``gunicorn.conf.py`` that reads
-the app's config); the worker does not read it.
+The worker writes the values in effect back into the app's config
+(``WORKER_CONNECTIONS``, ``WORKER_MAX_REQUESTS``,
+``WORKER_MAX_REQUESTS_JITTER``, ``REQUEST_MAX_HEADER_SIZE``, ...), so a handler
+reads what applies. ``WORKER_CLASS`` ("sanic.worker.GunicornWorker") is the
+value to give Gunicorn's ``worker_class`` (for instance in a
+``gunicorn.conf.py`` that reads the app's config); the worker does not read it.
 
 A start listener that fails makes Gunicorn stop ("Worker failed to boot")
 rather than respawn workers forever; ``app.stop()`` in a worker stops that
@@ -62,6 +77,7 @@ starts new workers and stops the old ones with TERM.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import os
 import random
@@ -69,12 +85,14 @@ import signal
 import socket
 import ssl
 import sys
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
 from gunicorn.errors import AppImportError
 from gunicorn.workers.base import Worker
 
-from sanic.log import access_logger, error_logger
+from sanic.exceptions import HTTPException, URITooLong
+from sanic.log import error_logger
 
 # Exit codes the arbiter understands: both make it stop instead of respawning.
 WORKER_BOOT_ERROR = 3
@@ -85,6 +103,9 @@ GUNICORN_DEFAULT_CONNECTIONS = 1000
 RECYCLE_CHECK_INTERVAL = 0.05
 # The longest the loop waits between heartbeats otherwise.
 HEARTBEAT_INTERVAL = 0.5
+# Gunicorn's own bounds for its request-head settings.
+MAX_REQUEST_LINE = 8190
+MAX_HEADER_FIELDS = 32768
 
 _PROCESS_LISTENERS = (
     "main_process_start",
@@ -93,6 +114,7 @@ _PROCESS_LISTENERS = (
     "reload_process_start",
     "reload_process_stop",
 )
+_SANIC_LOGGERS = ("sanic.root", "sanic.error", "sanic.server", "sanic.websockets")
 
 
 class GunicornWorker(Worker):
@@ -100,6 +122,9 @@ class GunicornWorker(Worker):
 
     app_obj: Any = None
     limit: ConnectionLimit | None = None
+    head_limits: HeadLimits | None = None
+    proxy_trust: ProxyTrust | None = None
+    access_log: Any = None
     ssl_context: ssl.SSLContext | None = None
     _stopper: Any = None
     _ready = False
@@ -135,16 +160,32 @@ class GunicornWorker(Worker):
         config.GRACEFUL_SHUTDOWN_TIMEOUT = graceful - min(1.0, graceful * 0.1)
         if cfg.max_requests <= 0:
             self.max_requests = app_max_requests(config)
+        else:
+            config.WORKER_MAX_REQUESTS = cfg.max_requests
+            config.WORKER_MAX_REQUESTS_JITTER = max(cfg.max_requests_jitter, 0)
         self.limit = ConnectionLimit(self._connection_limit(config))
+        config.WORKER_CONNECTIONS = self.limit.limit
+        self.head_limits = HeadLimits.from_gunicorn(cfg)
+        config.REQUEST_MAX_HEADER_SIZE = self.head_limits.header_max_size(
+            config.REQUEST_MAX_HEADER_SIZE
+        )
+        self.proxy_trust = ProxyTrust.from_gunicorn(cfg, config)
         self.ssl_context = make_ssl_context(cfg) if cfg.is_ssl else None
-        if cfg.accesslog is not None:
+        if gunicorn_logs_access(self.log, cfg):
             config.ACCESS_LOG = True
-            route_access_log(self.log)
+            self.access_log = self.log
+        apply_log_settings(self.log, cfg, app)
         state = app.state
         state.workers = cfg.workers
         state.auto_tls = False
         if self.age == 1:
             warn_process_listeners(app)
+            if self.proxy_trust is not None:
+                self.log.info(
+                    "X-Forwarded-* headers count only on connections from %s "
+                    "(--forwarded-allow-ips)",
+                    ", ".join(cfg.forwarded_allow_ips),
+                )
 
     def _connection_limit(self, config: Any) -> int:
         value = self.cfg.worker_connections
@@ -159,7 +200,13 @@ class GunicornWorker(Worker):
         from sanic.server.runners import ServerInfo, serve_in_worker
 
         app = self.app_obj
-        protocol = limited_protocol(default_protocol(app), self.limit)
+        protocol = worker_protocol(
+            default_protocol(app),
+            limit=self.limit,
+            head_limits=self.head_limits,
+            trust=self.proxy_trust,
+            access_log=self.access_log,
+        )
         entries = [
             (app, ServerInfo(self._settings(app, s, protocol))) for s in self.sockets
         ]
@@ -238,8 +285,9 @@ class GunicornWorker(Worker):
                     if count >= self.max_requests:
                         self.log.info(
                             "Autorestarting worker after current request "
-                            "(%s answered).",
+                            "(%s answered; its max-requests is %s).",
                             count,
+                            self.max_requests,
                         )
                         self._stop()
             await asyncio.sleep(interval)
@@ -249,6 +297,22 @@ class GunicornWorker(Worker):
         self.alive = False
         if self._stopper is not None:
             self._stopper.set()
+
+    def handle_abort(self, sig: int, frame: Any) -> None:
+        """SIGABRT: the arbiter saw no heartbeat for ``--timeout`` s (the loop
+        is blocked). The process ends here, after Gunicorn's ``worker_abort``
+        hook: a SystemExit raised in the middle of whatever blocked the loop
+        (a handler, maybe) could be caught there and the worker carry on."""
+        self.alive = False
+        try:
+            self.cfg.worker_abort(self)
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+            os._exit(1)
 
     def _quick_exit(self, sig: int) -> None:
         self.log.info(
@@ -260,6 +324,95 @@ class GunicornWorker(Worker):
         if stopper is not None:
             stopper.set()
             stopper.force.set()
+
+
+# ---- the protocol: Sanic's, with what Gunicorn's settings add ----------------------
+
+
+def worker_protocol(
+    base: type,
+    *,
+    limit: ConnectionLimit | None = None,
+    head_limits: HeadLimits | None = None,
+    trust: ProxyTrust | None = None,
+    access_log: Any = None,
+) -> type:
+    """``base`` with Gunicorn's settings applied to each connection.
+
+    - ``limit``: the connection counts against it (``--worker-connections``).
+      While a connection waits, a `_Holder` stands in as its transport's
+      protocol, keeping what arrives (uvloop starts reading after
+      ``connection_made`` whatever it asked); admitted, the connection gets
+      its transport back: the request path pays nothing for the cap.
+    - ``head_limits``: the connection reads requests with an `Http` that
+      enforces them (``--limit-request-*``).
+    - ``trust``: requests on a connection from a peer it does not trust have
+      no proxy information (``--forwarded-allow-ips``).
+    - ``access_log``: Gunicorn's logger, whose ``access()`` gets each request.
+
+    Only what is given is added; with nothing, ``base`` itself is returned.
+    """
+    if limit is None and head_limits is None and trust is None and access_log is None:
+        return base
+    cap = limit
+    glog = access_log
+    proxies = cast(ProxyTrust, trust)  # used only when given
+
+    class WorkerProtocol(base):  # type: ignore[valid-type,misc]
+        __slots__ = ("_admitted", "_holder", "_untrusted")
+
+        def connection_made(self, transport: Any) -> None:
+            self._admitted = True
+            self._holder: _Holder | None = None
+            self._untrusted = False
+            super().connection_made(transport)
+            this: Any = self  # mypy cannot see ``http`` through the dynamic base
+            if head_limits is not None and this.http is not None:
+                this.http = head_limits.http_class(type(this.http))(this)
+            if trust is not None:
+                self._untrusted = not trust.trusts(transport.get_extra_info("peername"))
+            if cap is not None:
+                self._admitted = cap.admit(self)
+                if not self._admitted and not self._closing:
+                    self._holder = _Holder(self, transport)
+                    transport.set_protocol(self._holder)
+
+        if trust is not None:
+
+            def dispatch(self, request: Any) -> None:
+                if self._untrusted:
+                    request.parsed_forwarded = proxies.untrusted_view(request)
+                super().dispatch(request)
+
+        if glog is not None:
+
+            def _log_access(self, request: Any, response: Any) -> None:
+                try:
+                    gunicorn_access(glog, self, request, response)
+                except Exception:  # a log line must never break the connection
+                    error_logger.exception("Could not write the access log record")
+
+        if cap is not None:
+
+            def connection_lost(self, exc: Exception | None) -> None:
+                self._holder = None
+                super().connection_lost(exc)
+                cap.release(self, self._admitted)
+
+            def close_if_idle(self) -> bool:
+                # The worker stops: a waiting request is answered, not dropped.
+                if self._holder is not None:
+                    cap.admit_now(self)
+                return bool(super().close_if_idle())
+
+            def _admit_now(self) -> None:
+                self._admitted = True
+                holder, self._holder = self._holder, None
+                if holder is not None and not self._closing:
+                    holder.hand_back()
+
+    WorkerProtocol.__name__ = WorkerProtocol.__qualname__ = f"Gunicorn{base.__name__}"
+    return WorkerProtocol
 
 
 # ---- the connection cap ------------------------------------------------------------
@@ -315,52 +468,6 @@ class ConnectionLimit:
             protocol._admit_now()
 
 
-def limited_protocol(base: type, limit: ConnectionLimit | None) -> type:
-    """``base`` with its connections counted against ``limit``.
-
-    While a connection waits, a `_Holder` stands in as its transport's
-    protocol, keeping what arrives (uvloop starts reading after
-    ``connection_made`` whatever it asked); admitted, the connection gets its
-    transport back: the request path pays nothing for the cap.
-    """
-    if limit is None:
-        return base
-    cap: ConnectionLimit = limit
-
-    class Limited(base):  # type: ignore[valid-type,misc]
-        __slots__ = ("_admitted", "_holder")
-
-        def connection_made(self, transport: Any) -> None:
-            self._admitted = False
-            self._holder: _Holder | None = None
-            super().connection_made(transport)
-            if cap.admit(self):
-                self._admitted = True
-            elif not self._closing:
-                self._holder = _Holder(self, transport)
-                transport.set_protocol(self._holder)
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._holder = None
-            super().connection_lost(exc)
-            cap.release(self, self._admitted)
-
-        def close_if_idle(self) -> bool:
-            # The worker stops: a waiting request is answered, not dropped.
-            if self._holder is not None:
-                cap.admit_now(self)
-            return bool(super().close_if_idle())
-
-        def _admit_now(self) -> None:
-            self._admitted = True
-            holder, self._holder = self._holder, None
-            if holder is not None and not self._closing:
-                holder.hand_back()
-
-    Limited.__name__ = Limited.__qualname__ = f"Limited{base.__name__}"
-    return Limited
-
-
 class _Holder(asyncio.Protocol):
     """The protocol of a waiting connection: keeps the first bytes that come,
     then reads no more."""
@@ -401,6 +508,265 @@ class _Holder(asyncio.Protocol):
                 transport.close()
         elif not protocol._closing and not protocol._reading_paused:
             transport.resume_reading()
+
+
+# ---- request-head limits -----------------------------------------------------------
+
+
+class RequestHeaderFieldsTooLarge(HTTPException):
+    """431: too many header fields, or one too large."""
+
+    status_code = 431
+    quiet = True
+
+
+class HeadLimits:
+    """Gunicorn's request-head limits, as it documents them.
+
+    - ``line``: bytes of the request line (method, target, version; the
+      spaces between them counted as one each), 0 for no limit of its own;
+      over it: 414. Gunicorn's cap, 8190, applies.
+    - ``fields``: header fields in a request; over it: 431. 0 means
+      Gunicorn's maximum, 32768.
+    - ``field_size``: bytes of one field, ``len(name) + len(value) + 2``, 0
+      for no limit of its own; over it: 431.
+
+    They are checked when a head is complete, in O(1) for a head that could
+    not break the size limits (no larger than the smallest of them); the app's
+    REQUEST_MAX_HEADER_SIZE, the bound on the whole head, still applies, and
+    bounds a head still arriving.
+    """
+
+    __slots__ = ("line", "fields", "field_size", "_classes")
+
+    def __init__(self, line: int, fields: int, field_size: int) -> None:
+        self.line = min(max(line, 0), MAX_REQUEST_LINE)
+        self.fields = fields if 0 < fields <= MAX_HEADER_FIELDS else MAX_HEADER_FIELDS
+        self.field_size = max(field_size, 0)
+        self._classes: dict[type, type] = {}
+
+    @classmethod
+    def from_gunicorn(cls, cfg: Any) -> HeadLimits:
+        return cls(
+            _setting_int(cfg, "limit_request_line", "--limit-request-line"),
+            _setting_int(cfg, "limit_request_fields", "--limit-request-fields"),
+            _setting_int(cfg, "limit_request_field_size", "--limit-request-field_size"),
+        )
+
+    def header_max_size(self, current: int) -> int:
+        """REQUEST_MAX_HEADER_SIZE, raised so that a line or a field Gunicorn's
+        limits let through is not refused as a whole head."""
+        return max(current, self.line, self.field_size)
+
+    def check(self, http: Any) -> None:
+        """Raise if the head ``http`` has just read breaks a size limit."""
+        line = self.line
+        if line and len(http.parser.get_method()) + len(http._url) + 10 > line:
+            raise URITooLong("Request line exceeds the size limit")
+        size = self.field_size
+        if size:
+            for name, value in http._headers:
+                if len(name) + len(value) + 2 > size:
+                    raise RequestHeaderFieldsTooLarge(
+                        "Request header field exceeds the size limit"
+                    )
+
+    def http_class(self, base: type) -> type:
+        """``base`` (Sanic's `Http`, or a subclass) enforcing these limits."""
+        made = self._classes.get(base)
+        if made is None:
+            made = self._classes[base] = self._make(base)
+        return made
+
+    def _make(self, base: type) -> type:
+        limits = self
+        fields = self.fields
+        smallest = min((n for n in (self.line, self.field_size) if n), default=0)
+
+        class LimitedHttp(base):  # type: ignore[valid-type,misc]
+            __slots__ = ()
+
+            def on_headers_complete(self) -> None:
+                if len(self._headers) > fields:
+                    raise RequestHeaderFieldsTooLarge(
+                        "Request has too many header fields"
+                    )
+                # The head is no larger than the bytes it arrived in.
+                if smallest and self._unparsed_head + self._packet_len > smallest:
+                    limits.check(self)
+                super().on_headers_complete()
+
+        LimitedHttp.__name__ = LimitedHttp.__qualname__ = f"Limited{base.__name__}"
+        return LimitedHttp
+
+
+def _setting_int(cfg: Any, name: str, flag: str) -> int:
+    value = getattr(cfg, name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{flag} must be an integer, not {value!r}")
+    return value
+
+
+# ---- proxy headers: from whom they count -------------------------------------------
+
+
+class ProxyTrust:
+    """The peers whose proxy headers count (``--forwarded-allow-ips``).
+
+    The app's proxy settings (REAL_IP_HEADER, PROXIES_COUNT) say how
+    ``request.forwarded`` is read from the X-Forwarded-* / real-IP headers;
+    under Gunicorn those are read only on connections from these addresses or
+    networks, as Gunicorn does for its own forwarded headers. A request from
+    any other peer gets no proxy information from them (``request.remote_addr``
+    is "", ``request.scheme`` and ``request.host`` are its own), whatever they
+    claim; the headers are still there to read. A ``Forwarded`` header
+    carrying the app's FORWARDED_SECRET proves its proxy by the secret, and
+    counts from any peer. Connections over a unix socket have no address and
+    are trusted, as in Gunicorn.
+    """
+
+    __slots__ = ("networks", "config")
+
+    def __init__(self, allowed: list[str], config: Any = None) -> None:
+        networks = []
+        for entry in allowed:
+            try:
+                networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+            except ValueError:
+                raise ValueError(
+                    f"--forwarded-allow-ips: {entry!r} is not an IP address or network"
+                ) from None
+        self.networks = networks
+        self.config = config
+
+    @classmethod
+    def from_gunicorn(cls, cfg: Any, config: Any) -> ProxyTrust | None:
+        """None when every peer is trusted ("*"), or the app reads no
+        X-Forwarded-* or real-IP header at all."""
+        allowed = list(cfg.forwarded_allow_ips or [])
+        if "*" in allowed or not reads_proxy_headers(config):
+            return None
+        return cls(allowed, config)
+
+    def trusts(self, peer: Any) -> bool:
+        if not isinstance(peer, tuple) or not peer:
+            return True  # a unix socket
+        try:
+            address = ipaddress.ip_address(str(peer[0]).split("%", 1)[0])
+        except ValueError:
+            return False
+        mapped = getattr(address, "ipv4_mapped", None)
+        return any(
+            address in network or (mapped is not None and mapped in network)
+            for network in self.networks
+        )
+
+    def untrusted_view(self, request: Any) -> dict[str, Any]:
+        """``request.forwarded`` for a request from a peer not trusted."""
+        config = self.config
+        if config is None or not config.get("FORWARDED_SECRET"):
+            return {}
+        from sanic.headers import parse_forwarded
+
+        return dict(parse_forwarded(request.headers, config) or {})
+
+
+def reads_proxy_headers(config: Any) -> bool:
+    count = config.get("PROXIES_COUNT")
+    return bool(
+        config.get("REAL_IP_HEADER")
+        or (isinstance(count, int) and not isinstance(count, bool) and count > 0)
+    )
+
+
+# ---- logging -----------------------------------------------------------------------
+
+
+def gunicorn_logs_access(glog: Any, cfg: Any) -> bool:
+    """Whether Gunicorn would log requests: an access log (or a log config),
+    or a logger class with its own ``access()`` (statsd's counts requests)."""
+    from gunicorn.glogging import Logger
+
+    enabled = getattr(glog, "access_log_enabled", None)
+    if enabled is None:  # pragma: no cover - Gunicorn before 23
+        enabled = cfg.accesslog is not None
+    return bool(enabled) or type(glog).access is not Logger.access
+
+
+class _Answer:
+    """What Gunicorn's ``access()`` reads of a response."""
+
+    __slots__ = ("status", "headers", "sent")
+
+    def __init__(self, status: int, headers: list[tuple[str, str]], sent: Any):
+        self.status = status
+        self.headers = headers
+        self.sent = sent
+
+
+def gunicorn_access(glog: Any, protocol: Any, request: Any, response: Any) -> None:
+    """One request, handed to Gunicorn's ``access()`` as a WSGI server would:
+    ``--access-logformat`` and its atoms (``%(h)s``, ``%(r)s``,
+    ``%({name}i)s``, ``%({name}o)s``, ``%({NAME}e)s`` ...) apply as documented."""
+    start = request._access_start
+    duration = protocol.loop.time() - start if start else 0.0
+    headers: list[tuple[str, str]] = []
+    size: int | None = None
+    status = 0
+    if response is not None:
+        status = response.status
+        headers = [(str(k), str(v)) for k, v in response.headers.items()]
+        names = {name.lower() for name, _ in headers}
+        body = getattr(response, "body", None)
+        if body is not None:
+            size = len(body)
+        elif "content-length" in names:
+            length = response.headers.get("content-length", "")
+            size = int(length) if length.isdigit() else None
+        if "content-type" not in names and getattr(response, "content_type", None):
+            headers.append(("content-type", response.content_type))
+        if "content-length" not in names and size is not None:
+            headers.append(("content-length", str(size)))
+    environ = {
+        "REMOTE_ADDR": request.ip or "-",
+        "REMOTE_PORT": str(request.port),
+        "REQUEST_METHOD": request.method,
+        "RAW_URI": request.raw_url.decode("latin-1"),
+        "PATH_INFO": request.path,
+        "QUERY_STRING": request.query_string,
+        "SERVER_PROTOCOL": f"HTTP/{request.version}",
+        "wsgi.url_scheme": request.scheme,
+    }
+    for name, value in request.headers.items():
+        key = "HTTP_" + name.upper().replace("-", "_")
+        environ[key] = f"{environ[key]},{value}" if key in environ else value
+    glog.access(
+        _Answer(status, headers, size), request, environ, timedelta(seconds=duration)
+    )
+
+
+def apply_log_settings(glog: Any, cfg: Any, app: Any) -> None:
+    """Sanic's loggers log at ``--log-level``; with ``--error-logfile FILE``,
+    they write there, through Gunicorn's own handlers (its format, and USR1
+    reopens the file). Left alone for an app built with
+    ``configure_logging=False``."""
+    if not getattr(app, "_configure_logging", True):
+        return
+    levels = getattr(glog, "LOG_LEVELS", {})
+    level = levels.get(str(cfg.loglevel or "info").lower(), logging.INFO)
+    loggers = [logging.getLogger(name) for name in _SANIC_LOGGERS]
+    for logger in loggers:
+        logger.setLevel(level)
+    errorlog = cfg.errorlog
+    target = getattr(glog, "error_log", None)
+    if not errorlog or errorlog == "-" or target is None:
+        return
+    for logger in loggers:
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+        for handler in target.handlers:
+            logger.addHandler(handler)
+        logger.propagate = False
 
 
 # ---- helpers -----------------------------------------------------------------------
@@ -508,36 +874,6 @@ def _uses_uvloop(app: Any) -> bool:
     return app.config.USE_UVLOOP is not False and UVLOOP_INSTALLED and not OS_IS_WINDOWS
 
 
-def route_access_log(glog: Any) -> None:
-    """Send ``sanic.access`` records, in Sanic's line format, to Gunicorn's access log.
-
-    They go there only: Sanic's own access handlers are removed, so each
-    request is logged once. USR1 reopens the file, as Gunicorn's handlers do.
-    """
-    from sanic.logging.formatter import ProdAccessFormatter
-
-    target: logging.Logger | None = getattr(glog, "access_log", None)
-    if target is None:
-        return
-    sink: logging.Logger = target
-    for handler in list(access_logger.handlers):
-        access_logger.removeHandler(handler)
-
-    class Forward(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            try:
-                sink.info(self.format(record))
-            except Exception:
-                self.handleError(record)
-
-    handler = Forward()
-    handler.setFormatter(ProdAccessFormatter())
-    access_logger.addHandler(handler)
-    access_logger.propagate = False
-    if access_logger.level > logging.INFO or access_logger.level == logging.NOTSET:
-        access_logger.setLevel(logging.INFO)
-
-
 def warn_process_listeners(app: Any) -> None:
     found = [event for event in _PROCESS_LISTENERS if app.listeners_registry[event]]
     if found:
@@ -559,4 +895,4 @@ def report_boot_failure(log: Any, exc: BaseException) -> None:
         log.exception("Worker failed to start: %s: %s", type(exc).__name__, message)
 
 
-__all__ = ["ConnectionLimit", "GunicornWorker"]
+__all__ = ["ConnectionLimit", "GunicornWorker", "HeadLimits", "ProxyTrust"]

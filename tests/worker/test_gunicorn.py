@@ -7,7 +7,9 @@ unix socket) and kills the whole session afterwards.
 from __future__ import annotations
 
 import http.client
+import json
 import os
+import re
 import signal
 import socket
 import ssl
@@ -30,15 +32,41 @@ WORKER = "sanic.worker.GunicornWorker"
 READY = "Sanic server listening"
 
 APP = """
-    import asyncio, os
+    import asyncio, os, time
     from sanic import Sanic
-    from sanic.response import text
+    from sanic.log import logger
+    from sanic.response import json, text
 
     app = Sanic("GunicornApp")
 
     @app.get("/pid")
     async def pid(request):
         return text(str(os.getpid()))
+
+    @app.get("/block")
+    async def block(request):
+        print(f"blocking {os.getpid()}", flush=True)
+        time.sleep(float(request.args.get("t", "10")))  # the loop stops
+        return text("unblocked")
+
+    @app.get("/proxy")
+    async def proxy(request):
+        return json({
+            "remote_addr": request.remote_addr,
+            "scheme": request.scheme,
+            "header": request.headers.get("x-forwarded-for"),
+        })
+
+    @app.get("/config")
+    async def config(request):
+        keys = ("WORKER_CONNECTIONS", "WORKER_MAX_REQUESTS",
+                "WORKER_MAX_REQUESTS_JITTER", "REQUEST_MAX_HEADER_SIZE")
+        return json({key: request.app.config[key] for key in keys})
+
+    @app.get("/error")
+    async def error(request):
+        logger.debug("a debug line from the app")
+        raise RuntimeError("the handler broke")
 
     @app.get("/slow")
     async def slow(request):
@@ -236,7 +264,25 @@ def test_max_requests_replaces_workers_without_failed_requests(tmp_path):
         assert server.count("Autorestarting worker") >= 2
         assert wait_until(lambda: len(server.worker_pids()) == 2, 10)
         assert server.worker_pids() != first
+        config = json.loads(get(port, "/config")[1])
+        assert config["WORKER_MAX_REQUESTS"] == 20
+        assert config["WORKER_MAX_REQUESTS_JITTER"] == 5
         assert server.finish() == 0
+
+
+def test_max_requests_jitter_gives_each_worker_its_own_limit(tmp_path):
+    port = free_port()
+    limits = ("--max-requests", "2", "--max-requests-jitter", "30")
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}", *limits) as server:
+        done = re.compile(r"\((\d+) answered; its max-requests is (\d+)\)")
+        while len(done.findall(server.output)) < 4:
+            status, _ = get(port)
+            assert status == 200
+        recycled = [(int(n), int(m)) for n, m in done.findall(server.output)]
+        assert all(2 <= limit <= 32 and n >= limit for n, limit in recycled)
+        # Without the jitter every limit would be 2. (All four equal by
+        # chance: 1 in 31^3.)
+        assert len({limit for _, limit in recycled}) > 1
 
 
 def test_the_apps_worker_max_requests_applies_without_the_gunicorn_flag(tmp_path):
@@ -248,6 +294,8 @@ def test_the_apps_worker_max_requests_applies_without_the_gunicorn_flag(tmp_path
         assert load.failures == []
         assert len(set(load.pids)) >= 2
         assert "Autorestarting worker" in server.output
+        config = json.loads(get(port, "/config")[1])
+        assert config["WORKER_MAX_REQUESTS"] == 10
 
 
 def test_hup_replaces_every_worker_without_failed_requests(tmp_path):
@@ -275,11 +323,15 @@ def test_hup_replaces_every_worker_without_failed_requests(tmp_path):
 
 
 def _start_slow_request(port: int, seconds: float) -> tuple[threading.Thread, dict]:
+    return _start_request(port, f"/slow?t={seconds}")
+
+
+def _start_request(port: int, path: str) -> tuple[threading.Thread, dict]:
     result: dict = {}
 
     def call() -> None:
         try:
-            result["reply"] = get(port, f"/slow?t={seconds}", timeout=15)
+            result["reply"] = get(port, path, timeout=15)
         except Exception as exc:
             result["error"] = exc
 
@@ -312,6 +364,40 @@ def test_int_stops_at_once_aborting_requests_in_flight(tmp_path):
         thread.join(10)
         assert "error" in result  # the connection was aborted
         assert server.count("listener: stopped") == 1  # still ran
+
+
+def test_a_request_longer_than_the_graceful_timeout_is_cut(tmp_path):
+    port = free_port()
+    with gunicorn(
+        tmp_path, "-b", f"127.0.0.1:{port}", "--graceful-timeout", "1"
+    ) as server:
+        thread, result = _start_slow_request(port, 8)
+        server.wait_for("slow started")
+        started = time.monotonic()
+        assert server.finish(signal.SIGTERM) == 0
+        assert time.monotonic() - started < 4
+        thread.join(10)
+        assert "reply" not in result  # cut, not answered
+        # The worker cut it itself, within the timeout, and ran its stop
+        # listeners: Gunicorn had no need to kill it.
+        assert server.count("listener: stopped") == 1
+        assert "was sent SIGKILL" not in server.output
+
+
+def test_timeout_kills_a_blocked_worker_and_gunicorn_replaces_it(tmp_path):
+    port = free_port()
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}", "--timeout", "1") as server:
+        (blocked,) = server.worker_pids()
+        time.sleep(1.5)  # an idle worker is not a blocked one
+        assert "WORKER TIMEOUT" not in server.output
+        thread, result = _start_request(port, "/block?t=10")
+        server.wait_for("blocking")
+        server.wait_for("WORKER TIMEOUT", timeout=8)
+        assert wait_until(lambda: not pid_alive(blocked), 5), server.output
+        thread.join(10)
+        assert "reply" not in result
+        server.wait_for(READY, 2)
+        assert get(port) == (200, str(next(iter(server.worker_pids()))))
 
 
 def test_usr1_to_a_worker_is_harmless(tmp_path):
@@ -377,17 +463,245 @@ def test_connections_waiting_for_a_place_are_answered_when_the_worker_stops(
         assert slow_result["reply"] == (200, "slow done")
 
 
-def test_access_logfile_receives_sanic_access_lines(tmp_path):
+def test_worker_connections_closes_new_ones_once_as_many_again_wait(tmp_path):
+    port = free_port()
+    with gunicorn(
+        tmp_path, "-b", f"127.0.0.1:{port}", "--worker-connections", "1"
+    ) as server:
+        slow, slow_result = _start_slow_request(port, 3)
+        server.wait_for("slow started")
+        waiting, waiting_result = _start_request(port, "/pid")
+        waiting.join(0.5)
+        assert waiting.is_alive()  # one waits for the slow one's place
+        # One served and one waiting: a third is closed without an answer.
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            try:
+                sock.sendall(b"GET /pid HTTP/1.1\r\nHost: x\r\n\r\n")
+                reply = sock.recv(65536)
+            except ConnectionResetError:
+                reply = b""
+            assert reply == b""
+        slow.join(10)
+        waiting.join(10)
+        assert slow_result["reply"] == (200, "slow done")
+        assert waiting_result["reply"][0] == 200
+        status, body = get(port, "/config")
+        assert json.loads(body)["WORKER_CONNECTIONS"] == 1  # the value in effect
+
+
+def test_access_logfile_gets_gunicorns_default_format_once(tmp_path):
     port = free_port()
     log = tmp_path / "access.log"
     args = ("-b", f"127.0.0.1:{port}", "--access-logfile", str(log))
     with gunicorn(tmp_path, *args) as server:
         assert get(port, "/pid?x=1")[0] == 200
         assert wait_until(lambda: log.exists() and "GET" in log.read_text(), 5)
-        line = log.read_text().splitlines()[0]
-        assert "GET http://127.0.0.1:" in line and "/pid?x=1" in line
-        assert " 200 " in line
+        (line,) = log.read_text().splitlines()
+        # Gunicorn's default: '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+        assert re.fullmatch(
+            r'127\.0\.0\.1 - - \[[^]]+\] "GET /pid\?x=1 HTTP/1\.1" 200 \d+ "-" "-"',
+            line,
+        ), line
         assert "/pid?x=1" not in server.output  # logged once, there
+
+
+def test_access_logformat_atoms_are_filled_in(tmp_path):
+    port = free_port()
+    log = tmp_path / "access.log"
+    fmt = "%(m)s|%(U)s|%(q)s|%(H)s|%(s)s|%(B)s|%(u)s|%({x-trace}i)s|%({content-type}o)s|%(p)s"
+    args = ("-b", f"127.0.0.1:{port}", "--access-logfile", str(log))
+    with gunicorn(tmp_path, *args, "--access-logformat", fmt) as server:
+        (pid,) = server.worker_pids()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            headers = {"X-Trace": "t-42", "Authorization": "Basic YWxpY2U6c2VjcmV0"}
+            conn.request("GET", "/pid?a=1", headers=headers)
+            body = conn.getresponse().read()
+        finally:
+            conn.close()
+        assert wait_until(lambda: log.exists() and log.read_text().strip(), 5)
+        assert log.read_text().strip() == (
+            f"GET|/pid|a=1|HTTP/1.1|200|{len(body)}|alice|t-42|"
+            f"text/plain; charset=utf-8|<{pid}>"
+        )
+
+
+def test_a_statsd_logger_counts_requests(tmp_path):
+    port = free_port()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.bind(("127.0.0.1", 0))
+        udp.settimeout(5)
+        statsd = f"127.0.0.1:{udp.getsockname()[1]}"
+        with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}", "--statsd-host", statsd):
+            assert get(port)[0] == 200
+            wanted = (b"gunicorn.requests:1|c", b"gunicorn.request.status.200:1|c")
+            seen = b""
+            while not all(metric in seen for metric in wanted):
+                seen += udp.recv(65536) + b"\n"  # a timeout fails the test
+
+
+def test_error_logfile_and_log_level_apply_to_sanics_loggers(tmp_path):
+    port = free_port()
+    log = tmp_path / "error.log"
+    args = ("-b", f"127.0.0.1:{port}", "--error-logfile", str(log))
+    with gunicorn(tmp_path, *args, "--log-level", "debug", ready=False) as server:
+        assert wait_until(lambda: log.exists() and READY in log.read_text(), 15)
+        assert get(port, "/error")[0] == 500
+        assert wait_until(lambda: "the handler broke" in log.read_text(), 5)
+        text = log.read_text()
+        assert "a debug line from the app" in text  # --log-level debug
+        assert re.search(r"\[\d+\] \[ERROR\] .*", text)  # Gunicorn's format
+        assert "the handler broke" not in server.output
+        assert READY not in server.output
+
+
+def test_log_level_above_info_quiets_sanics_info_lines(tmp_path):
+    port = free_port()
+    with gunicorn(
+        tmp_path, "-b", f"127.0.0.1:{port}", "--log-level", "warning", ready=False
+    ) as server:
+        assert wait_until(lambda: _answers(port), 15)
+        assert get(port, "/error")[0] == 500
+        server.wait_for("the handler broke")
+        assert READY not in server.output  # sanic.server, at INFO
+
+
+def _answers(port: int) -> bool:
+    try:
+        return get(port, timeout=2)[0] == 200
+    except OSError:
+        return False
+
+
+# ---- request-head limits and proxy headers -----------------------------------------
+
+
+def raw_status(port: int, head: bytes) -> int:
+    """The status a raw request head gets."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(head)
+        reply = b""
+        while b"\r\n" not in reply:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+    return int(reply.split(b" ", 2)[1])
+
+
+def head(target: str = "/pid", headers: tuple[str, ...] = ()) -> bytes:
+    lines = [f"GET {target} HTTP/1.1", "Host: x", "Connection: close", *headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def test_limit_request_flags_answer_414_and_431(tmp_path):
+    port = free_port()
+    limits = (
+        "--limit-request-line",
+        "100",
+        "--limit-request-fields",
+        "5",
+        "--limit-request-field_size",
+        "20000",
+    )
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}", *limits):
+        # "GET " + target + " HTTP/1.1": 100 bytes pass, 101 do not.
+        assert raw_status(port, head("/pid?" + "a" * 82)) == 200
+        assert raw_status(port, head("/pid?" + "a" * 83)) == 414
+        three = tuple(f"X-{n}: v" for n in range(3))  # with Host, Connection: 5
+        assert raw_status(port, head(headers=three)) == 200
+        assert raw_status(port, head(headers=(*three, "X-4: v"))) == 431
+        # A 15,000-byte cookie is over Sanic's own 8 KiB head limit, but the
+        # field limit of 20,000 raises it: the flag is honoured as given.
+        assert raw_status(port, head(headers=("Cookie: " + "c" * 15000,))) == 200
+        assert raw_status(port, head(headers=("Cookie: " + "c" * 20000,))) == 431
+        config = json.loads(get(port, "/config")[1])
+        assert config["REQUEST_MAX_HEADER_SIZE"] == 20000
+
+
+def test_gunicorns_default_head_limits_apply(tmp_path):
+    port = free_port()
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}"):
+        # --limit-request-line 4094, --limit-request-fields 100
+        assert raw_status(port, head("/pid?" + "a" * 4000)) == 200
+        assert raw_status(port, head("/pid?" + "a" * 5000)) == 414
+        many = tuple(f"X-{n}: v" for n in range(98))
+        assert raw_status(port, head(headers=many)) == 200
+        assert raw_status(port, head(headers=(*many, "X-last: v"))) == 431
+
+
+def _proxy(port: int, path: str | None = None, **more: str) -> dict:
+    headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    headers.update(more)
+    if path is None:
+        conn: http.client.HTTPConnection = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=10
+        )
+    else:
+        conn = UnixHTTPConnection(path)
+    try:
+        conn.request("GET", "/proxy", headers=headers)
+        return json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path: str) -> None:
+        super().__init__("localhost", timeout=10)
+        self.path = path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.settimeout(10)
+        self.sock.connect(self.path)
+
+
+def test_proxy_headers_count_from_gunicorns_default_allowed_ips(tmp_path):
+    port = free_port()
+    env = {"SANIC_PROXIES_COUNT": "1"}
+    with gunicorn(tmp_path, "-b", f"127.0.0.1:{port}", env=env) as server:
+        # 127.0.0.1 is in Gunicorn's default --forwarded-allow-ips.
+        assert _proxy(port) == {
+            "remote_addr": "203.0.113.9",
+            "scheme": "https",
+            "header": "203.0.113.9",
+        }
+        assert "X-Forwarded-* headers count only on connections from 127.0.0.1" in (
+            server.output
+        )
+
+
+def test_forwarded_allow_ips_ignores_proxy_headers_from_other_peers(tmp_path):
+    port = free_port()
+    path = tmp_path / "g.sock"
+    args = ("-b", f"127.0.0.1:{port}", "-b", f"unix:{path}")
+    env = {"SANIC_PROXIES_COUNT": "1", "SANIC_FORWARDED_SECRET": "s3cr3t"}
+    with gunicorn(
+        tmp_path, *args, "--forwarded-allow-ips", "10.1.0.0/16", env=env, ready=False
+    ) as server:
+        server.wait_for(READY, 2)
+        # From 127.0.0.1, not a trusted proxy: the headers are there, unused.
+        assert _proxy(port) == {
+            "remote_addr": "",
+            "scheme": "http",
+            "header": "203.0.113.9",
+        }
+        # A unix socket has no peer address: trusted, as in Gunicorn.
+        assert _proxy(port, str(path))["remote_addr"] == "203.0.113.9"
+        # A Forwarded header with the app's secret proves its proxy anywhere.
+        signed = "for=198.51.100.7;proto=https;secret=s3cr3t"
+        reply = _proxy(port, Forwarded=signed)
+        assert (reply["remote_addr"], reply["scheme"]) == ("198.51.100.7", "https")
+
+
+def test_a_bad_forwarded_allow_ips_entry_is_one_line(tmp_path):
+    port = free_port()
+    args = ("-b", f"127.0.0.1:{port}", "--forwarded-allow-ips", "10.0.0.1,nope")
+    with gunicorn(tmp_path, *args, ready=False) as server:
+        assert server.proc.wait(15) != 0
+        assert "nope" in server.output
+        assert "Traceback" not in server.output
 
 
 # ---- binds: several, unix, TLS ----------------------------------------------------
