@@ -213,3 +213,44 @@ def test_the_asgi_client_runs_listeners_around_each_request(app: Sanic) -> None:
     app.asgi_client.get("/")
     app.asgi_client.get("/")
     assert order == ["start", "request", "stop"] * 2
+
+
+PROCESS_LISTENERS = (
+    "main_process_start",
+    "main_process_ready",
+    "main_process_stop",
+    "reload_process_start",
+    "reload_process_stop",
+)
+
+
+def test_no_process_listener_runs_through_a_whole_lifespan(
+    app: Sanic, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Startup and shutdown both: none of the five process listeners runs,
+    and the one warning names each of them."""
+    ran: list[str] = []
+    for event in PROCESS_LISTENERS:
+
+        async def listener(app_: Sanic, event: str = event) -> None:
+            ran.append(event)
+
+        app.register_listener(listener, event)
+
+    @app.get("/")
+    async def handler(request):
+        return text("ok")
+
+    async def main() -> int:
+        async with lifespan(app):
+            return (await call(app, http_scope())).status
+
+    with caplog.at_level(logging.WARNING, logger="sanic.root"):
+        assert asyncio.run(main()) == 200
+    assert ran == []
+    warnings = [
+        r.getMessage() for r in caplog.records if "will not run" in r.getMessage()
+    ]
+    assert len(warnings) == 1
+    for event in PROCESS_LISTENERS:
+        assert event in warnings[0]
