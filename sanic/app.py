@@ -2038,6 +2038,13 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         await ASGIApp.create(self, scope, receive, send)
 
     @property
+    def logger(self) -> logging.Logger:
+        """``sanic.log.logger`` ("sanic.root"), for ``app.logger.info(...)``."""
+        from sanic.log import logger
+
+        return logger
+
+    @property
     def asgi_client(self) -> Any:
         """Like `test_client`, through the app's ASGI interface, without a socket."""
         if self._asgi_client is None:

@@ -177,3 +177,10 @@ def test_url_for_builds_paths_with_params_and_query(app):
     assert app.url_for("user", user_id=5, q="a b", _anchor="top") == "/user/5?q=a+b#top"
     app.config.SERVER_NAME = "example.com"
     assert app.url_for("user", user_id=5, _external=True) == "http://example.com/user/5"
+
+
+def test_app_logger_is_sanics_root_logger() -> None:
+    # The seed's deployment examples call app.logger.info(...).
+    import sanic.log
+
+    assert Sanic("with_logger").logger is sanic.log.logger

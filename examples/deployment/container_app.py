@@ -13,7 +13,6 @@ import signal
 import sys
 
 from sanic import Sanic
-from sanic.log import logger
 from sanic.response import json
 
 app = Sanic("ContainerApp")
@@ -39,7 +38,7 @@ async def check_dependencies():
 @app.before_server_start
 async def setup_container(app, loop):
     """Container-specific setup."""
-    logger.info("Starting application in container")
+    app.logger.info("Starting application in container")
 
 
 # Health check endpoint for container orchestration
@@ -60,7 +59,7 @@ async def readiness_check(request):
 
 def signal_handler(signum, frame):
     """Handle container shutdown signals."""
-    logger.info(f"Received signal {signum}, shutting down gracefully")
+    app.logger.info(f"Received signal {signum}, shutting down gracefully")
     app.stop()
 
 
@@ -78,5 +77,5 @@ if __name__ == "__main__":
             access_log=app.config.ACCESS_LOG,
         )
     except KeyboardInterrupt:
-        logger.info("Application stopped by user")
+        app.logger.info("Application stopped by user")
         sys.exit(0)

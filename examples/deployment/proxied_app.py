@@ -13,7 +13,6 @@ Run: ``FORWARDED_SECRET=s3cret python examples/deployment/proxied_app.py`` then
 import os
 
 from sanic import Sanic
-from sanic.log import logger
 from sanic.response import json
 
 app = Sanic("ProxiedApp")
@@ -32,7 +31,7 @@ app.config.update(
 async def log_real_ip(request):
     """Log real client IP from proxy headers."""
     real_ip = request.ip  # Sanic handles proxy headers automatically
-    logger.info(f"Request from {real_ip} to {request.path}")
+    app.logger.info(f"Request from {real_ip} to {request.path}")
 
 
 @app.route("/proxy-info")
