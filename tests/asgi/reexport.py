@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -35,6 +35,32 @@ def _is_fixture(obj: Any) -> bool:
     )
 
 
+def _copy_tests(
+    module_name: str,
+    namespace: dict[str, Any],
+    not_over_asgi: dict[str, str] | None,
+    copy: Callable[[str, Any], Any],
+) -> None:
+    """Put ``copy(name, test)`` of each test of the module into ``namespace``
+    (a None copy is left out), and the module's fixtures; skip the tests named
+    in ``not_over_asgi`` with their reason."""
+    module = importlib.import_module(module_name)
+    reasons = dict(not_over_asgi or {})
+    for name, obj in vars(module).items():
+        if _is_fixture(obj):
+            namespace.setdefault(name, obj)
+        elif name.startswith("test_") and inspect.isfunction(obj):
+            test = copy(name, obj)
+            if test is None:
+                continue
+            reason = reasons.pop(name, None)
+            if reason is not None:
+                test = pytest.mark.skip(reason=f"not over ASGI: {reason}")(test)
+            namespace[name] = test
+    if reasons:
+        raise LookupError(f"{module_name} has no such tests to copy: {reasons}")
+
+
 def reexport(
     module_name: str,
     namespace: dict[str, Any],
@@ -47,24 +73,15 @@ def reexport(
     ASGI app (they assert something of Sanic's own server); those are
     collected too, and skipped with that reason.
     """
-    module = importlib.import_module(module_name)
-    reasons = dict(not_over_asgi or {})
-    for name, obj in vars(module).items():
-        if _is_fixture(obj):
-            namespace.setdefault(name, obj)
-        elif name.startswith("test_") and inspect.isfunction(obj):
-            try:
-                source = inspect.getsource(obj)
-            except OSError:  # pragma: no cover
-                continue
-            if "test_client" not in source:
-                continue
-            reason = reasons.pop(name, None)
-            if reason is not None:
-                obj = pytest.mark.skip(reason=f"not over ASGI: {reason}")(obj)
-            namespace[name] = obj
-    if reasons:
-        raise LookupError(f"{module_name} has no test_client tests named {reasons}")
+
+    def uses_the_test_client(name: str, test: Any) -> Any:
+        try:
+            source = inspect.getsource(test)
+        except OSError:  # pragma: no cover
+            return None
+        return test if "test_client" in source else None
+
+    _copy_tests(module_name, namespace, not_over_asgi, uses_the_test_client)
     namespace["_test_client_is_the_asgi_client"] = _test_client_is_the_asgi_client
 
 
@@ -82,24 +99,17 @@ def rebind(
     same assertions are made over another transport. ``not_over_asgi`` is as
     for `reexport`.
     """
-    module = importlib.import_module(module_name)
-    scope = {**vars(module), **replacements}
-    reasons = dict(not_over_asgi or {})
-    for name, obj in vars(module).items():
-        if _is_fixture(obj):
-            namespace.setdefault(name, obj)
-        elif name.startswith("test_") and inspect.isfunction(obj):
-            copy = types.FunctionType(
-                obj.__code__, scope, name, obj.__defaults__, obj.__closure__
-            )
-            copy.__dict__.update(obj.__dict__)  # pytest marks (parametrize...)
-            copy.__kwdefaults__ = obj.__kwdefaults__
-            copy.__annotations__ = dict(obj.__annotations__)
-            copy.__qualname__ = obj.__qualname__
-            copy.__doc__ = obj.__doc__
-            reason = reasons.pop(name, None)
-            if reason is not None:
-                copy = pytest.mark.skip(reason=f"not over ASGI: {reason}")(copy)
-            namespace[name] = copy
-    if reasons:
-        raise LookupError(f"{module_name} has no tests named {reasons}")
+    scope = {**vars(importlib.import_module(module_name)), **replacements}
+
+    def with_replacements(name: str, test: Any) -> Any:
+        copy = types.FunctionType(
+            test.__code__, scope, name, test.__defaults__, test.__closure__
+        )
+        copy.__dict__.update(test.__dict__)  # pytest marks (parametrize...)
+        copy.__kwdefaults__ = test.__kwdefaults__
+        copy.__annotations__ = dict(test.__annotations__)
+        copy.__qualname__ = test.__qualname__
+        copy.__doc__ = test.__doc__
+        return copy
+
+    _copy_tests(module_name, namespace, not_over_asgi, with_replacements)
