@@ -1,7 +1,8 @@
 """Graceful shutdown of a real server process: SIGTERM/SIGINT and app.stop().
 
 Requests in flight are answered in full, idle keep-alive connections are
-closed at once, new connections are refused, the stop listeners run, and the
+closed at once (after a quarter second in which a request sent on one is
+still answered), new connections are refused, the stop listeners run, and the
 process exits 0; a handler longer than GRACEFUL_SHUTDOWN_TIMEOUT is cut off.
 """
 
@@ -319,6 +320,33 @@ def test_pipelined_requests_already_received_are_answered(tmp_path):
         responses = read_responses(sock, 2, limit=10)
         assert [body_of(r)[:9] for r in responses] == [b"slow done", b"fast"]
         assert closed_by_server(sock, limit=5)
+        code, err = server.finish(timeout=10)
+        assert code == 0, err
+        sock.close()
+    finally:
+        server.kill()
+
+
+def test_a_request_on_a_keep_alive_connection_as_the_stop_begins_is_answered(
+    tmp_path,
+):
+    # A proxy reuses its idle connections: it may send a request on one at
+    # the moment the server starts stopping, and cannot retry a POST it sent.
+    # The connection is not closed under it: the request is answered, and
+    # the answer says the connection closes.
+    server = Server(tmp_path, graceful=10)
+    try:
+        sock = server.connect()
+        sock.sendall(request("/fast"))
+        [response] = read_responses(sock, 1)
+        assert b"connection: close" not in response.lower()  # kept alive
+        server.proc.send_signal(signal.SIGTERM)
+        assert refuses_new_connections(server.port)  # the stop has begun
+        sock.sendall(request("/fast"))
+        reply = read_until_closed(sock, limit=5)
+        assert reply.startswith(b"HTTP/1.1 200 OK"), reply
+        assert b"connection: close" in reply.lower()
+        assert body_of(reply) == b"fast"
         code, err = server.finish(timeout=10)
         assert code == 0, err
         sock.close()

@@ -83,11 +83,7 @@ TRANSPORTS = ("tcp", "unix")
 
 
 # ---------------------------------------------------------------------------
-# Finding or installing nginx
-
-# tests/test_multihost.py still imports these two names from this module.
-_nginx_binary = NGINX.binary
-_install_nginx = NGINX.install
+# Finding or installing nginx (tests/debian_support.py)
 
 
 @pytest.fixture(scope="module")

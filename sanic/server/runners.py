@@ -23,9 +23,11 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
+from sanic.http.constants import Stage
 from sanic.http.tls import get_ssl_context
 from sanic.log import error_logger, server_logger
 from sanic.server.async_server import AsyncioServer
+from sanic.server.backlog import Adopter, closing_listener, last_request_protocol
 from sanic.server.loop import new_event_loop
 from sanic.server.protocols.http_protocol import HttpProtocol
 
@@ -34,6 +36,9 @@ _DRAIN_TICK = 0.02
 # How long a just-accepted connection may take to send its first request
 # once the server is stopping (see shutdown_connections).
 _FRESH_LINGER = 1.0
+# How long an idle keep-alive connection must have been unused (since the
+# stop began) before a stopping server closes it (see shutdown_connections).
+_QUIET_BEFORE_CLOSE = 0.25
 
 
 class Signal:
@@ -294,30 +299,42 @@ def make_server_coro(
     asyncio_server_kwargs: dict | None = None,
     state: dict | None = None,
     signal: Any = None,
+    drain: Callable[[], bool] | None = None,
 ) -> tuple[Any, set]:
     """The coroutine that creates the asyncio server, and its connection set.
 
     ``ssl`` is an SSLContext or None: callers resolve the ``ssl=`` argument
     with `get_ssl_context` before binding, so a bad certificate is reported
     before any socket is opened or listener run.
+
+    ``drain`` says, when the server closes, whether closing ends the
+    listening socket (no other process holds it): then the connections
+    already queued in its backlog are accepted and served first (see
+    `ClosingListener`), rather than reset by the kernel.
     """
     connections = connections if connections is not None else set()
     # Shared by the server's connections (the timeout sweeper lives here).
     state = state if state is not None else {}
     protocol_class = protocol or HttpProtocol
 
-    def factory() -> asyncio.Protocol:
-        return protocol_class(
-            loop=loop,
-            app=app,
-            connections=connections,
-            unix=unix,
-            state=state,
-            signal=signal,
-        )
+    def factory_of(cls: type) -> Callable[[], asyncio.Protocol]:
+        def factory() -> asyncio.Protocol:
+            return cls(
+                loop=loop,
+                app=app,
+                connections=connections,
+                unix=unix,
+                state=state,
+                signal=signal,
+            )
+
+        return factory
+
+    factory = factory_of(protocol_class)
 
     kwargs = dict(asyncio_server_kwargs or {})
     kwargs.setdefault("start_serving", False)
+    coro: Any
     if sock is None:
         sock, _ = open_listener(
             app,
@@ -340,6 +357,20 @@ def make_server_coro(
         coro = loop.create_server(
             factory, sock=sock, ssl=ssl, backlog=backlog, **kwargs
         )
+    if drain is not None:
+        ssl_kwargs = {
+            key: kwargs[key]
+            for key in ("ssl_handshake_timeout", "ssl_shutdown_timeout")
+            if kwargs.get(key) is not None
+        }
+        adopter = Adopter(
+            loop,
+            lambda: factory_of(last_request_protocol(protocol_class)),
+            connections,
+            ssl,
+            ssl_kwargs,
+        )
+        coro = closing_listener(coro, sock, adopter, drain)
     return coro, connections
 
 
@@ -369,17 +400,28 @@ async def shutdown_connections(
     sent its first request yet gets a moment (`_FRESH_LINGER`) to send it:
     its client could not know the server was stopping (with several worker
     processes on one socket, another process keeps serving after this one).
+
+    An idle keep-alive connection is closed once it has made no progress for
+    `_QUIET_BEFORE_CLOSE` since the stop began. Its client, a proxy reusing
+    its connections, may be sending the next request on it right now: that
+    request is answered (with ``connection: close``, like everything read
+    from the stop on) rather than met by the close, which would reset it,
+    and a proxy cannot retry a POST it sent. A connection its client has not
+    used for that long is unlikely to be in use at the moment it closes.
     """
     start = loop.time()
-    linger_until = start + min(_FRESH_LINGER, max(float(graceful_timeout), 0.0))
-    _close_idle(connections, keep_fresh=loop.time() < linger_until)
-    deadline = start + max(float(graceful_timeout), 0.0)
+    grace = max(float(graceful_timeout), 0.0)
+    linger_until = start + min(_FRESH_LINGER, grace)
+    quiet = _Quiet(min(_QUIET_BEFORE_CLOSE, grace))
+    _close_idle(connections, keep_fresh=loop.time() < linger_until, quiet=quiet)
+    deadline = start + grace
     while connections and (force is None or not force.is_set()):
         remaining = deadline - loop.time()
         if remaining <= 0:
             break
         await asyncio.sleep(min(_DRAIN_TICK, remaining))
-        _close_idle(connections, keep_fresh=loop.time() < linger_until)
+        now = loop.time()
+        _close_idle(connections, keep_fresh=now < linger_until, quiet=quiet)
     if connections:
         for connection in list(connections):
             connection.abort()
@@ -388,8 +430,44 @@ async def shutdown_connections(
         await asyncio.sleep(0)
 
 
-def _close_idle(connections: set, *, keep_fresh: bool) -> None:
+class _Quiet:
+    """When each connection last made progress (answered a request), during
+    one shutdown; progress before the stop began is not known, so counted
+    from then."""
+
+    __slots__ = ("needed", "seen")
+
+    def __init__(self, needed: float) -> None:
+        self.needed = needed
+        self.seen: dict[Any, tuple[int, float]] = {}
+
+    def long_enough(self, connection: Any, now: float) -> bool:
+        served = getattr(connection, "_requests_served", 0)
+        last = self.seen.get(connection)
+        if last is None or last[0] != served:
+            self.seen[connection] = (served, now)
+            return self.needed <= 0
+        return now - last[1] >= self.needed
+
+
+def _is_idle(connection: Any) -> bool:
+    http = getattr(connection, "http", None)
+    return http is not None and http.current_stage() is Stage.IDLE
+
+
+def _close_idle(
+    connections: set, *, keep_fresh: bool, quiet: _Quiet | None = None
+) -> None:
+    now = asyncio.get_running_loop().time() if quiet is not None else 0.0
     for connection in list(connections):
+        recent = quiet is not None and not quiet.long_enough(connection, now)
+        http = getattr(connection, "http", None)
+        if getattr(http, "keep_alive", False):
+            # A request read from now on is answered with connection: close,
+            # so its client does not send another on a connection about to
+            # close (one answered between two ticks would otherwise be kept
+            # alive, then closed under a request already on its way).
+            http.keep_alive = False  # type: ignore[union-attr]
         if keep_fresh and _is_fresh(connection):
             continue
         if getattr(connection, "_websocket", None) is not None:
@@ -397,6 +475,8 @@ def _close_idle(connections: set, *, keep_fresh: bool) -> None:
             continue
         if _has_unread_input(connection):
             continue  # a request arrived: answered (with connection: close) next
+        if recent and _is_idle(connection):
+            continue  # used a moment ago: its next request may be on its way
         connection.close_if_idle()
 
 
@@ -615,6 +695,7 @@ def serve_in_worker(
     sockets: Sequence[socket.socket],
     *,
     on_ready: Callable[[asyncio.AbstractEventLoop], Any] | None = None,
+    drain_backlog: Callable[[], bool] | None = None,
 ) -> None:
     """Serve in a worker process on sockets the main process bound.
 
@@ -622,6 +703,12 @@ def serve_in_worker(
     runs those). SIGTERM shuts down gracefully, a second one at once; SIGINT
     is left to the main process. ``on_ready(loop)`` is called once every
     server accepts connections and the start listeners ran.
+
+    ``drain_backlog()``, asked when the worker stops, says whether its close
+    ends the listening sockets (nobody else holds them any more): then the
+    connections queued on them are accepted and answered first. Without it,
+    they always are (when others still serve, those connections are served
+    here rather than there, which loses nothing).
     """
     apps = _unique_apps(entries)
     listeners: list[tuple[socket.socket, Callable[[], None] | None]] = [
@@ -640,6 +727,7 @@ def serve_in_worker(
                 main_process=False,
                 on_ready=on_ready,
                 signals=(os_signal.SIGTERM,),
+                drain_backlog=drain_backlog,
             )
         )
     finally:
@@ -662,8 +750,10 @@ async def _serve(
     main_process: bool = True,
     on_ready: Callable[[asyncio.AbstractEventLoop], Any] | None = None,
     signals: Sequence[int] = _SIGNALS,
+    drain_backlog: Callable[[], bool] | None = None,
 ) -> None:
     stopper = Stopper(loop)
+    drain = _always if drain_backlog is None else drain_backlog
     for app in apps:
         app._stop_event = stopper
     servers: list[AsyncioServer] = []
@@ -691,6 +781,7 @@ async def _serve(
                 asyncio_server_kwargs=settings.get("asyncio_server_kwargs"),
                 state=settings.get("state"),
                 signal=settings.get("signal"),
+                drain=drain,
             )
             server = AsyncioServer(app, loop, coro, connections)
             await server
@@ -739,6 +830,10 @@ async def _serve(
                 app.state.is_stopping = False
 
 
+def _always() -> bool:
+    return True
+
+
 async def _stop_when_set(event: Any, stopper: Stopper) -> None:
     await event.wait()
     stopper.set()
@@ -753,7 +848,8 @@ async def _shutdown(
 ) -> None:
     """Stop accepting, drain connections, and run the stop listeners.
 
-    New connections are refused at once and idle keep-alive connections
+    New connections are refused at once (those the kernel had queued already
+    are answered: see `ClosingListener`) and idle keep-alive connections
     closed; requests in flight get up to GRACEFUL_SHUTDOWN_TIMEOUT (counted
     from the stop request) while ``before_server_stop`` listeners run; then
     what is left is aborted and ``after_server_stop`` listeners run.
@@ -766,7 +862,9 @@ async def _shutdown(
         if flag is not None:
             flag.stopped = True
     for server in servers:
-        server.close()  # the listening socket: new connections are refused
+        # The listening socket: new connections are refused; those already
+        # queued on it are accepted first when this close ends it.
+        server.close()
     drain = asyncio.ensure_future(
         asyncio.gather(
             *(
@@ -905,6 +1003,7 @@ def serve_async(
         asyncio_server_kwargs=settings.get("asyncio_server_kwargs"),
         state=settings.get("state"),
         signal=settings.get("signal"),
+        drain=_always,  # the socket is this server's alone
     )
     server = AsyncioServer(app, loop, coro, connections)
     server.on_closed(sock.close)

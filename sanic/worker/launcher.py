@@ -136,6 +136,7 @@ def serve_with_manager(
     started: list[Any] = []
     state_manager: Any = None
     manager: Any = None
+    released: Any = None
     failure = ""
     try:
         for app in apps:
@@ -158,6 +159,10 @@ def serve_with_manager(
         )
         manager.monitor_subscriber, manager.monitor_publisher = reader, writer
         manager.server_settings["monitor_publisher"] = writer
+        # Set once the sockets here are closed: the workers' closes then end
+        # them, and they accept what is queued first (see drains_backlog).
+        released = context.Event()
+        manager.server_settings["listeners_released"] = released
         for app in apps:
             app._manager = manager
             app._stop_event = _MainStopper(manager)
@@ -170,6 +175,8 @@ def serve_with_manager(
         try:
             # New connections are refused once the workers close theirs too.
             close_listeners(bound)
+            if released is not None:
+                released.set()  # before the workers are told to stop
             if manager is not None:
                 manager.shutdown()
                 manager.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -70,7 +71,7 @@ def serve_legacy(apps: Sequence[Any]) -> None:
                 loop.run_until_complete(
                     app.listeners_registry.run("main_process_ready", app, loop)
                 )
-            _wait_children(children, register)
+            _wait_children(children, register, [sock for sock, _ in bound])
         finally:
             for app in reversed(list(apps)):
                 loop.run_until_complete(
@@ -88,8 +89,16 @@ def _serve_child(entries: list) -> None:
     serve_in_worker(entries, [info.settings["sock"] for _, info in entries])
 
 
-def _wait_children(children: list[int], register: bool) -> None:
+def _wait_children(
+    children: list[int], register: bool, listening: list[socket.socket]
+) -> None:
     def forward(signum: int, frame: Any) -> None:
+        # Our copies first: the children's closes then end the sockets, and
+        # each accepts what is queued before closing (else the kernel resets
+        # it when we close ours after they exit), and new connections are
+        # refused while they drain.
+        for sock in listening:
+            sock.close()
         for pid in children:
             try:
                 os.kill(pid, signal.SIGTERM)

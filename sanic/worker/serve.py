@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 import traceback
+from functools import partial
 from typing import Any
 
 from sanic.worker.constants import ProcessState
@@ -33,12 +34,15 @@ def worker_serve(
     worker_state: Any,
     app_loader: Any,
     apps: list[dict[str, Any]],
+    listeners_released: Any = None,
 ) -> None:
     """Serve the apps described by ``apps`` (the primary first) until SIGTERM.
 
     Each item of ``apps``: ``name``, ``servers`` (settings dicts, each with
     its inherited ``sock`` and its ``ssl`` argument), ``config`` (the
     main process's config values), ``run_options`` and ``shared_ctx``.
+    ``listeners_released``: an Event the main process sets once it closed
+    its copies of the listening sockets (see `drains_backlog`).
     """
     # Ctrl+C in a terminal reaches the whole process group: the main process
     # decides, and tells workers with SIGTERM.
@@ -54,7 +58,12 @@ def worker_serve(
 
     reporter = _Reporter(state, loaded[0], monitor_publisher, entries)
     try:
-        serve_in_worker(entries, sockets, on_ready=reporter.ready)
+        serve_in_worker(
+            entries,
+            sockets,
+            on_ready=reporter.ready,
+            drain_backlog=partial(drains_backlog, listeners_released),
+        )
     except BaseException as exc:
         if reporter.acked:
             raise
@@ -129,6 +138,28 @@ def _report_failure(state: WorkerState, name: str, exc: BaseException) -> None:
         print(f"Sanic worker {name} could not start: {message}", file=sys.stderr)
 
 
+# Set when the main process went away without stopping us.
+_parent_gone = threading.Event()
+
+
+def drains_backlog(listeners_released: Any) -> bool:
+    """Whether this worker's close ends the listening sockets.
+
+    The main process holds each listening socket for as long as it serves, so
+    a worker that stops alone (a restart, a scale-down, WORKER_MAX_REQUESTS)
+    leaves the connections queued on it to the others. When the whole server
+    stops, the main process closes its copies before it signals the workers;
+    the workers then accept what is queued before they close theirs, the
+    last close being the one that would have reset it.
+    """
+    if _parent_gone.is_set() or listeners_released is None:
+        return True
+    try:
+        return bool(listeners_released.is_set())
+    except (OSError, EOFError):
+        return True
+
+
 def _watch_parent() -> None:
     """Stop (gracefully) if the main process disappears without telling us."""
     import multiprocessing
@@ -141,6 +172,7 @@ def _watch_parent() -> None:
         from multiprocessing.connection import wait
 
         wait([parent.sentinel])
+        _parent_gone.set()
         os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="sanic-parent-watch", daemon=True).start()
