@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(
     reason="mypy is not installed (make test installs it with the lint extras)",
 )
 
-USER_CODE = '''
+USER_CODE = """
 from types import SimpleNamespace
 
 from sanic import Sanic
@@ -42,7 +42,7 @@ only_ctx = Sanic("only_ctx", ctx=Ctx())
 reveal_type(only_ctx)
 only_config = Sanic("only_config", config=MyConfig())
 reveal_type(only_config)
-'''
+"""
 
 
 def test_sanic_without_type_arguments_needs_no_annotation(tmp_path: Path) -> None:
