@@ -29,6 +29,7 @@ from sanic.constants import HTTP_METHODS
 from sanic.decorators import DecoratorShortcuts
 from sanic.exceptions import (
     CLIENT_GONE,
+    RESPONSE_TIMED_OUT,
     RequestCancelled,
     SanicException,
     ServerError,
@@ -1272,9 +1273,13 @@ class Sanic(DecoratorShortcuts, Generic[config_type, ctx_type]):
         request without a response; a CancelledError raised by the handler's own
         code is an error like any other."""
         task = asyncio.current_task()
+        reason = exc.args[0] if exc.args else None
         cancelling = getattr(task, "cancelling", None)
-        if cancelling is None or cancelling():
-            reason = exc.args[0] if exc.args else None
+        if cancelling is None:  # Python 3.10: the server's cancels carry a reason
+            server_cancelled = reason in (CLIENT_GONE, RESPONSE_TIMED_OUT)
+        else:
+            server_cancelled = bool(cancelling())
+        if server_cancelled:
             if reason == CLIENT_GONE and not isinstance(exc, RequestCancelled):
                 raise RequestCancelled(CLIENT_GONE) from exc
             raise exc

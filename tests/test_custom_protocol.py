@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import httpx
 
@@ -136,7 +137,9 @@ def test_without_an_override_the_fast_path_is_kept(app: Sanic) -> None:
         assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).text == "ok"
     protocol = Plain.__new__(Plain)
     Plain.__init__(protocol, loop=asyncio.new_event_loop(), app=app)
-    assert protocol._respond_now is not None and not protocol._hooked
+    assert not protocol._hooked
+    if sys.version_info >= (3, 11):  # 3.10 has no fast path (one task per request)
+        assert protocol._respond_now is not None
 
 
 def test_a_hook_that_raises_gives_500_and_the_connection_goes_on(app: Sanic) -> None:

@@ -26,6 +26,9 @@ rebind(
         "test_bad_handshakes_get_4xx_not_an_upgrade": (
             f"validating the handshake's bytes: {_SERVER_DOES_IT}"
         ),
+        "test_an_http10_upgrade_gets_505": (
+            f"validating the handshake's bytes: {_SERVER_DOES_IT}"
+        ),
         "test_a_wrong_version_names_the_supported_one": (
             f"validating the handshake's bytes: {_SERVER_DOES_IT}"
         ),

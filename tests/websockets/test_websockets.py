@@ -363,6 +363,19 @@ def test_bad_handshakes_get_4xx_not_an_upgrade(
     assert reply.startswith(b"HTTP/1.1 " + status), reply
 
 
+def test_an_http10_upgrade_gets_505(app: Sanic) -> None:
+    @app.websocket("/ws")
+    async def handler(request: Any, ws: Websocket) -> None:
+        raise AssertionError("never upgraded")
+
+    with serve_in_thread(app, check_still_answers=True) as port:
+        reply = _raw(port, _handshake().replace(b" HTTP/1.1\r\n", b" HTTP/1.0\r\n", 1))
+    assert reply.split(b"\r\n", 1)[0].endswith(b" 505 HTTP Version Not Supported"), (
+        reply
+    )
+    assert b"unsupported HTTP version: HTTP/1.0" in reply
+
+
 def test_a_wrong_version_names_the_supported_one(app: Sanic) -> None:
     @app.websocket("/ws")
     async def handler(request: Any, ws: Websocket) -> None: ...

@@ -53,13 +53,23 @@ def accept_websocket(
     handshake = ServerProtocol(
         subprotocols=[Subprotocol(p) for p in subprotocols] if subprotocols else None
     )
+    # Checked here, not by websockets: its accept() checks them from 17.0
+    # only, and Python 3.10 gets 16.x.
+    if request.method != "GET":
+        raise WebsocketHandshakeError(
+            "Failed to open a WebSocket connection: "
+            f"unsupported HTTP method: {request.method}.",
+            status_code=405,
+            headers={"Allow": "GET"},
+        )
+    if request.version != "1.1":
+        raise WebsocketHandshakeError(
+            "Failed to open a WebSocket connection: "
+            f"unsupported HTTP version: HTTP/{request.version}.",
+            status_code=505,
+        )
     headers = Headers(list(request.headers.items()))
-    ws_request = WsRequest(
-        path=request.raw_url.decode("latin-1"),
-        headers=headers,
-        method=request.method,
-        protocol=f"HTTP/{request.version}",
-    )
+    ws_request = WsRequest(path=request.raw_url.decode("latin-1"), headers=headers)
     response = handshake.accept(ws_request)
     if response.status_code != 101:
         extra = {
