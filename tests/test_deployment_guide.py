@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests import processes
 from tests.debian_support import NGINX
+from tests.net import free_port, port_opens
+from tests.processes import kill_group, logged
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "deployment.md"
@@ -84,12 +86,6 @@ def shell_commands() -> list[str]:
 # ---- processes -----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def localize(command: str, port: int) -> list[str]:
     """The guide's command on 127.0.0.1:``port``, run from this venv."""
     command = command.replace("0.0.0.0", "127.0.0.1").replace("8000", str(port))
@@ -132,43 +128,21 @@ def running(
     environ.update(env or {}, PYTHONUNBUFFERED="1", NO_COLOR="1")
     environ["PYTHONPATH"] = os.pathsep.join([str(cwd), str(ROOT)])
     log = cwd / f"server-{time.monotonic_ns()}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=environ,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
+    with logged(argv, log, cwd=cwd, env=environ, reap=10) as proc:
         yield Running(proc, log)
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(10)
 
 
 def wait_for_answer(
     server: Running, url: str, transport: httpx.BaseTransport | None = None
 ) -> httpx.Response:
-    deadline = time.monotonic() + START_TIMEOUT
-    last: Exception | None = None
     with httpx.Client(transport=transport, timeout=5, trust_env=False) as client:
-        while time.monotonic() < deadline:
-            if server.proc.poll() is not None:
-                pytest.fail(
-                    f"exited with status {server.proc.returncode}:\n{server.output()}"
-                )
-            try:
-                return client.get(url)
-            except httpx.TransportError as exc:
-                last = exc
-                time.sleep(0.1)
-    pytest.fail(f"no answer in {START_TIMEOUT:.0f} s ({last!r}):\n{server.output()}")
+        return processes.wait_for_answer(
+            server.proc,
+            lambda: client.get(url),
+            timeout=START_TIMEOUT,
+            errors=httpx.TransportError,
+            output=server.output,
+        )
 
 
 def wait_for_output(server: Running, pattern: str, count: int) -> None:
@@ -477,23 +451,12 @@ def nginx_running(binary: str, directory: Path, site: str) -> Iterator[int]:
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    pytest.fail(f"nginx did not start: {proc.communicate()[1]}")
-                time.sleep(0.05)
+        if not port_opens(port, 15, alive=lambda: proc.poll() is None):
+            proc.kill()
+            pytest.fail(f"nginx did not start: {proc.communicate()[1]}")
         yield port
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(10)
+        kill_group(proc, 10)
 
 
 # setup: (the guide's command, the app's proxy setting as the guide gives it)

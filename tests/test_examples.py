@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import ssl
 import stat
 import subprocess
@@ -25,16 +24,13 @@ import httpx
 import pytest
 import trustme
 
+from tests.net import free_port
+from tests.processes import logged, wait_for_answer
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "deployment"
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Example:
@@ -79,49 +75,25 @@ def running(
     }
     environ.update(env, PYTHONUNBUFFERED="1", NO_COLOR="1")
     log = tmp_path / f"{name}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, str(EXAMPLES / name)],
-            cwd=ROOT,
-            env=environ,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its workers too can be killed as one group
+    # In a session of its own: its workers too are killed as one group.
+    with (
+        logged(
+            [sys.executable, str(EXAMPLES / name)], log, cwd=ROOT, env=environ
+        ) as proc,
+        httpx.Client(
+            base_url=base_url, transport=transport, verify=verify, timeout=5
+        ) as client,
+    ):
+        example = Example(proc, log, client)
+        wait_for_answer(
+            proc,
+            lambda: client.get(ready_path),
+            timeout=START_TIMEOUT,
+            errors=httpx.TransportError,
+            output=example.output,
+            what=name,
         )
-    client = httpx.Client(
-        base_url=base_url, transport=transport, verify=verify, timeout=5
-    )
-    example = Example(proc, log, client)
-    try:
-        wait_until_answers(example, ready_path)
         yield example
-    finally:
-        client.close()
-        try:  # the main process and any worker it left behind
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(5)
-
-
-def wait_until_answers(example: Example, path: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        if example.proc.poll() is not None:
-            pytest.fail(
-                f"exited with status {example.proc.returncode} before answering:\n"
-                f"{example.output()}"
-            )
-        try:
-            example.client.get(path)
-            return
-        except httpx.TransportError as exc:
-            last = exc
-            time.sleep(0.1)
-    pytest.fail(
-        f"no answer within {START_TIMEOUT:.0f} s ({last!r}):\n{example.output()}"
-    )
 
 
 def on_port(

@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 
+from tests.net import free_port
+from tests.processes import wait_for_line
 from tests.server_thread import read_responses, read_until_closed
 
 APP = textwrap.dedent(
@@ -78,12 +80,6 @@ APP = textwrap.dedent(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
     """The app above in a subprocess."""
 
@@ -99,15 +95,7 @@ class Server:
         self.proc = subprocess.Popen(
             args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        assert self.proc.stdout is not None
-        deadline = time.monotonic() + 20
-        while True:
-            line = self.proc.stdout.readline()
-            if line.strip() == "ready":
-                break
-            if not line or time.monotonic() > deadline:
-                self.proc.kill()
-                pytest.fail(f"server did not start: {self.proc.communicate(5)}")
+        wait_for_line(self.proc, "ready", timeout=20)
 
     def connect(self) -> socket.socket:
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)

@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -45,17 +43,13 @@ import pytest
 
 from tests import multihost_support as support
 from tests.debian_support import NGINX, skip
+from tests.net import free_port, port_opens
+from tests.processes import terminate
 
 pytestmark = pytest.mark.timeout(900)  # a first nginx install may be slow
 
 CLIENT = "127.0.0.1"
 LABELS = ("host-a", "host-b")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -86,7 +80,7 @@ class Cluster:
 def _start_nginx(
     binary: str, directory: Path, upstreams: list[str]
 ) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
+    port = free_port()
     conf = directory / "nginx.conf"
     conf.write_text(support.nginx_conf(directory, port, upstreams))
     error_log = directory / "error.log"
@@ -96,25 +90,11 @@ def _start_nginx(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and proc.poll() is None:
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc, port
-        time.sleep(0.05)
-    _stop_nginx(proc)
+    if port_opens(port, 15, alive=lambda: proc.poll() is None):
+        return proc, port
+    terminate(proc, 10)  # SIGTERM: nginx's fast shutdown
     log = error_log.read_text() if error_log.exists() else "(no error log)"
     pytest.fail(f"nginx did not listen on {port}: exit={proc.poll()}\n{log[-3000:]}")
-
-
-def _stop_nginx(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)  # nginx's fast shutdown
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +118,7 @@ def cluster() -> Iterator[Cluster]:
             proc, port = _start_nginx(
                 binary, directory, [host.upstream for host in hosts]
             )
-            stack.callback(_stop_nginx, proc)
+            stack.callback(terminate, proc, 10)
             yield Cluster(
                 hosts={host.label: host for host in hosts},
                 url=f"http://127.0.0.1:{port}",

@@ -23,12 +23,9 @@ import contextlib
 import os
 import pwd
 import shutil
-import signal
-import socket
 import ssl
 import subprocess
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +37,8 @@ import pytest
 from sanic import Sanic
 from sanic.response import json, text
 from tests.debian_support import NGINX
+from tests.net import free_port, port_opens
+from tests.processes import terminate
 from tests.server_thread import serve_in_thread
 
 # Installing nginx may take the first test a few minutes (each apt-get step in
@@ -93,12 +92,6 @@ def nginx_binary() -> str:
 
 # ---------------------------------------------------------------------------
 # The servers
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _make_app(mode: str, transport: str) -> Sanic:
@@ -237,14 +230,8 @@ http {{
 
 
 def _wait_for_port(port: int, proc: subprocess.Popen, error_log: Path) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        time.sleep(0.05)
+    if port_opens(port, 15, alive=lambda: proc.poll() is None):
+        return
     log = error_log.read_text() if error_log.exists() else "(no error log)"
     pytest.fail(f"nginx did not listen on {port}: exit={proc.poll()}\n{log[-3000:]}")
 
@@ -288,7 +275,7 @@ def proxy(nginx_binary) -> Iterator[Proxy]:
                     path = directory / f"{mode}.sock"
                     stack.enter_context(serve_in_thread(app, unix=str(path)))
                     upstreams[mode, transport] = f"unix:{path}"
-        http_port, https_port = _free_port(), _free_port()
+        http_port, https_port = free_port(), free_port()
         conf = directory / "nginx.conf"
         conf.write_text(
             _nginx_conf(directory, http_port, https_port, upstreams, cert, key)
@@ -308,17 +295,7 @@ def proxy(nginx_binary) -> Iterator[Proxy]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-
-        def stop() -> None:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)  # nginx's fast shutdown
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(5)
-
-        stack.callback(stop)
+        stack.callback(terminate, proc, 10)  # SIGTERM: nginx's fast shutdown
         _wait_for_port(http_port, proc, error_log)
         _wait_for_port(https_port, proc, error_log)
         yield Proxy(http_port, https_port, cert)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -21,12 +20,8 @@ from sanic.exceptions import SanicException
 from sanic.response import text
 from sanic.server import AsyncioServer, HttpProtocol
 from sanic.server.runners import Signal
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.net import free_port
+from tests.processes import wait_for_line
 
 
 def fetch(url: str) -> bytes:
@@ -566,14 +561,7 @@ def _start(tmp_path, register: str) -> tuple[subprocess.Popen, int, Any]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 20
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    while line.strip() != "ready":
-        if not line or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"server did not start: {proc.communicate(timeout=5)}")
-        line = proc.stdout.readline()
+    wait_for_line(proc, "ready", timeout=20)
     return proc, port, marker
 
 

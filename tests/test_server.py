@@ -2,54 +2,18 @@
 
 import asyncio
 import os
-import queue
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
-import threading
-import time
 import urllib.request
 
 import pytest
 
 from sanic.response import text
 from sanic.server.async_server import AsyncioServer
-
-
-def wait_for_line(proc, expected: str, timeout: float = 15.0) -> list[str]:
-    """Read stdout lines until one equals ``expected``; fail with what was seen."""
-    lines: queue.Queue = queue.Queue()
-
-    def pump() -> None:
-        for line in proc.stdout:
-            lines.put(line.rstrip("\n"))
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.2)
-        except queue.Empty:
-            continue
-        if line is None:
-            break
-        seen.append(line)
-        if line.strip() == expected:
-            proc.seen_lines = seen
-            return seen
-    proc.kill()
-    _, err = proc.communicate(timeout=5)
-    pytest.fail(f"never printed {expected!r}; stdout={seen!r} stderr={err[-2000:]!r}")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.net import free_port, occupied_port
+from tests.processes import wait_for_answer, wait_for_line
 
 
 def test_listeners_run_in_order_with_app_or_app_and_loop(app):
@@ -134,7 +98,7 @@ def test_app_run_returns_when_stopped_from_a_listener(app):
 
     app.run(
         host="127.0.0.1",
-        port=_free_port(),
+        port=free_port(),
         single_process=True,
         register_sys_signals=False,
     )
@@ -204,10 +168,7 @@ def test_serve_forever_runs_until_cancelled(app):
 
 
 def test_port_in_use_is_a_one_line_error(app, tmp_path):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with occupied_port() as port:
         with pytest.raises(OSError, match=f"cannot listen on 127.0.0.1:{port}"):
             app.run(
                 host="127.0.0.1",
@@ -248,7 +209,7 @@ APP_SOURCE = textwrap.dedent(
 def test_signal_stops_the_server_gracefully(tmp_path, sig):
     script = tmp_path / "server_app.py"
     script.write_text(APP_SOURCE)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, str(script), str(port)],
         stdout=subprocess.PIPE,
@@ -256,7 +217,7 @@ def test_signal_stops_the_server_gracefully(tmp_path, sig):
         text=True,
     )
     try:
-        wait_for_line(proc, "ready")
+        wait_for_line(proc, "ready", timeout=15)
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}/").read() == b"up"
         os.kill(proc.pid, sig)
         _, err = proc.communicate(timeout=10)
@@ -271,7 +232,7 @@ def test_signal_stops_the_server_gracefully(tmp_path, sig):
 
 def test_make_run_example_serves_hello_world():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    port = _free_port()
+    port = free_port()
     code = (
         "import runpy, sys; sys.argv=['hello'];"
         "ns = runpy.run_path('examples/hello.py');"
@@ -284,15 +245,12 @@ def test_make_run_example_serves_hello_world():
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/").read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.1)
+        body = wait_for_answer(
+            proc,
+            lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/").read(),
+            timeout=15,
+            what="examples/hello.py",
+        )
         assert body == b"Hello, world."
     finally:
         proc.send_signal(signal.SIGINT)

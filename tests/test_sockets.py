@@ -16,6 +16,7 @@ import pytest
 
 from sanic import Sanic
 from sanic.response import text
+from tests.net import free_port
 from tests.server_thread import read_until_closed
 
 
@@ -55,12 +56,6 @@ def http_get(family: int, address: Any, target: str = "/") -> bytes:
             f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
         )
         return read_until_closed(sock)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def has_ipv6_loopback() -> bool:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -14,53 +11,31 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pytest
+
+from tests.net import free_port
+from tests.processes import logged, wait_for_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "sse" / "app.py"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def sse_server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SANIC_")}
     environ.update(HOST="127.0.0.1", PORT=str(port), PYTHONUNBUFFERED="1")
     log = tmp_path / "sse.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, str(EXAMPLE)],
-            cwd=ROOT,
-            env=environ,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the example exited:\n{log.read_text()}")
-            try:
-                httpx.get(f"{base}/", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"the example never answered:\n{log.read_text()}")
-                time.sleep(0.1)
+    with logged([sys.executable, str(EXAMPLE)], log, cwd=ROOT, env=environ) as proc:
+        wait_for_answer(
+            proc,
+            lambda: httpx.get(f"{base}/", timeout=2),
+            timeout=20,
+            errors=httpx.TransportError,
+            output=log.read_text,
+            what="the example",
+        )
         yield base
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(5)
     assert "Traceback" not in log.read_text(), log.read_text()
 
 

@@ -17,9 +17,6 @@ import contextlib
 import itertools
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 import uuid
@@ -32,6 +29,8 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 
 from tests.debian_support import CHROMIUM
+from tests.net import free_port
+from tests.processes import logged, wait_for_answer
 
 # Installing Chromium may take the first test a few minutes; every step has its
 # own timeout, and once it is there each test takes a few seconds.
@@ -72,19 +71,6 @@ def chromium_binary() -> str:
 # Processes
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(5)
-
-
 class ChatServer:
     def __init__(self, url: str, log: Path) -> None:
         self.url = url
@@ -97,47 +83,26 @@ class ChatServer:
 @pytest.fixture(scope="module")
 def chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatServer]:
     """Run ``server.py HOST PORT`` until the module's tests are done."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("chat") / "server.log"
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SANIC_")}
     environ.update(PYTHONUNBUFFERED="1", NO_COLOR="1")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, str(SERVER), "127.0.0.1", str(port)],
-            cwd=ROOT,
-            env=environ,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # its worker too is killed with the group
-        )
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"server.py exited with status {proc.returncode}:\n"
-                    + log.read_text(errors="replace")
-                )
-            try:
-                page = httpx.get(url, timeout=2, trust_env=False)
-            except httpx.TransportError:
-                page = None
-            if page is not None:
-                assert page.status_code == 200, page.text
-                assert page.headers["content-type"].startswith("text/html")
-                assert '<ul id="messages"' in page.text
-                break
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"server.py did not answer within {START_TIMEOUT:.0f} s:\n"
-                    + log.read_text(errors="replace")
-                )
-            time.sleep(0.1)
+    argv = [sys.executable, str(SERVER), "127.0.0.1", str(port)]
+    # In a session of its own: its worker too is killed with the group.
+    with logged(argv, log, cwd=ROOT, env=environ) as proc:
+        page = wait_for_answer(
+            proc,
+            lambda: httpx.get(url, timeout=2, trust_env=False),
+            timeout=START_TIMEOUT,
+            errors=httpx.TransportError,
+            output=lambda: log.read_text(errors="replace"),
+            what="server.py",
+        )
+        assert page.status_code == 200, page.text
+        assert page.headers["content-type"].startswith("text/html")
+        assert '<ul id="messages"' in page.text
         yield ChatServer(url, log)
-    finally:
-        _kill_group(proc)
 
 
 @pytest.fixture(scope="module")
@@ -147,16 +112,9 @@ def browser(
     """Headless Chromium, and a DevTools connection to it."""
     profile = tmp_path_factory.mktemp("chromium-profile")
     log = profile.parent / f"{profile.name}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [chromium_binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
-            + ["about:blank"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # its zygote and renderers go with it
-        )
-    try:
+    argv = [chromium_binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
+    # In a session of its own: its zygote and renderers go with it.
+    with logged([*argv, "about:blank"], log) as proc:
         active = profile / "DevToolsActivePort"
         deadline = time.monotonic() + START_TIMEOUT
         while not (active.exists() and len(active.read_text().splitlines()) >= 2):
@@ -174,8 +132,6 @@ def browser(
             open_timeout=STEP_TIMEOUT,
         ) as conn:
             yield DevTools(conn)
-    finally:
-        _kill_group(proc)
 
 
 # ---------------------------------------------------------------------------

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+
+from tests.processes import terminate, wait_for_answer
 
 
 def http_scope(
@@ -144,36 +144,25 @@ async def lifespan(app: Any) -> AsyncIterator[list[dict[str, Any]]]:
 # ---- real servers ---------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def wait_until_serving(
     proc: subprocess.Popen, port: int, path: str = "/", timeout: float = 20.0
 ) -> None:
     """Poll until the server answers ``path`` (any status), or fail with its output."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            output = proc.stdout.read() if proc.stdout else ""
-            raise AssertionError(f"the server exited ({proc.returncode}):\n{output}")
-        try:
-            httpx.get(f"http://127.0.0.1:{port}{path}", timeout=1.0)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError(f"the server did not answer on port {port} in {timeout} s")
+
+    def output() -> str:  # only once it has exited: a live server's pipe blocks
+        return proc.stdout.read() if proc.stdout and proc.poll() is not None else ""
+
+    wait_for_answer(
+        proc,
+        lambda: httpx.get(f"http://127.0.0.1:{port}{path}", timeout=1.0),
+        timeout=timeout,
+        errors=httpx.TransportError,
+        output=output,
+        what=f"the server on port {port}",
+    )
 
 
 def stop(proc: subprocess.Popen, timeout: float = 10.0) -> str:
     """SIGTERM (a graceful stop), then SIGKILL; returns the server's output."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+    terminate(proc, timeout)
     return proc.stdout.read() if proc.stdout else ""

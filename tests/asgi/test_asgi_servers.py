@@ -20,7 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.asgi.support import free_port, stop, wait_until_serving
+from tests.asgi.support import stop, wait_until_serving
+from tests.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = "tests.asgi.asgi_app:app"

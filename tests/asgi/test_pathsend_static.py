@@ -31,11 +31,11 @@ from sanic.response import file_stream
 from tests.asgi.support import (
     Exchange,
     call,
-    free_port,
     http_scope,
     stop,
     wait_until_serving,
 )
+from tests.net import free_port
 from tests.server_thread import serve_in_thread
 
 MIB = 1024 * 1024

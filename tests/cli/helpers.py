@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
+from tests.processes import wait_for_answer
 
 APP_SOURCE = """\
 import os
@@ -27,12 +26,6 @@ app = Sanic("{name}")
 async def index(request):
     return text(f"up {{os.getpid()}}")
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment(tmp_path: Path) -> dict[str, str]:
@@ -97,17 +90,18 @@ def wait_for_http(
 ) -> str:
     """GET / on ``port`` until it answers; the body. Fails (with the output)
     when the process ends first or time runs out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            output = log.read_text() if log else ""
-            pytest.fail(f"sanic exited with {proc.returncode}: {output[-3000:]}")
-        try:
-            return get(port)
-        except (OSError, urllib.error.URLError):
-            time.sleep(0.1)
-    output = log.read_text() if log and log.exists() else ""
-    pytest.fail(f"nothing answered on port {port} within {timeout} s: {output[-3000:]}")
+
+    def output() -> str:
+        return log.read_text()[-3000:] if log and log.exists() else ""
+
+    return wait_for_answer(
+        proc,
+        lambda: get(port),
+        timeout=timeout,
+        errors=(OSError, urllib.error.URLError),
+        output=output,
+        what=f"sanic (port {port})",
+    )
 
 
 def get(port: int, path: str = "/") -> str:

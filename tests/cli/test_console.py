@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from tests.cli.helpers import environment, free_port
+from tests.cli.helpers import environment
+from tests.net import free_port
 
 CONSOLE_APP = """\
 from sanic import Sanic

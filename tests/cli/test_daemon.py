@@ -17,13 +17,13 @@ from sanic.cli.base import CLIError
 from sanic.cli.daemon import resolve_identity
 from tests.cli.helpers import (
     environment,
-    free_port,
     get,
     kill_pid,
     sanic,
     wait_for_http,
     write_app,
 )
+from tests.net import free_port, occupied_port
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "fork"), reason="daemon mode needs fork (POSIX only)"
@@ -129,13 +129,8 @@ def test_second_daemon_on_the_same_pidfile_is_refused(tmp_path):
 
 
 def test_daemon_that_cannot_bind_reports_the_error_and_leaves_no_pidfile(tmp_path):
-    import socket
-
     write_app(tmp_path)
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with occupied_port() as port:
         with daemon(tmp_path, "--single-process", "-p", str(port)) as (_, pidfile, r):
             assert r.returncode == 1
             assert "Traceback" not in r.stderr

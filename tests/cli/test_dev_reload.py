@@ -6,7 +6,8 @@ import time
 import urllib.error
 from pathlib import Path
 
-from tests.cli.helpers import free_port, get, serving, write_app
+from tests.cli.helpers import get, serving, write_app
+from tests.net import free_port
 
 
 def test_editing_the_app_in_dev_mode_restarts_the_workers_within_two_seconds(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,8 @@ import pytest
 from sanic.cli.app import SanicCLI
 from sanic.cli.arguments import build_parser
 from sanic.cli.base import BadValue, CLIError
-from tests.cli.helpers import free_port, get, sanic, serving, write_app
+from tests.cli.helpers import get, sanic, serving, write_app
+from tests.net import free_port, occupied_port
 
 
 def test_version_names_sanic_and_routing(tmp_path):
@@ -182,10 +182,7 @@ def test_workers_and_fast_exclude_each_other(tmp_path):
 
 def test_port_in_use_is_one_line(tmp_path):
     write_app(tmp_path)
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with occupied_port() as port:
         for mode in (["--single-process"], []):
             result = sanic(tmp_path, "server:app", "--port", str(port), *mode)
             assert result.returncode == 1, result

@@ -10,7 +10,8 @@ import pytest
 from sanic.cli.app import SanicCLI
 from sanic.cli.base import CLIError
 from sanic.cli.inspector import run_inspect
-from tests.cli.helpers import free_port, get, sanic, serving
+from tests.cli.helpers import get, sanic, serving
+from tests.net import free_port
 
 INSPECTED_APP = """\
 import os

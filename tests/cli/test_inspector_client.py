@@ -10,6 +10,7 @@ import pytest
 import trustme
 
 from sanic.cli.inspector_client import InspectorClient, InspectorClientError
+from tests.net import occupied_port
 from tests.worker.inspector_process import (
     APP_INFO,
     WORKERS,
@@ -175,10 +176,7 @@ def test_a_refused_connection_is_one_line_and_exit_status_1(capsys):
 
 
 def test_a_silent_server_times_out_with_one_line(capsys):
-    with socket.socket() as silent:  # accepts (backlog) and never answers
-        silent.bind(("127.0.0.1", 0))
-        silent.listen()
-        port = silent.getsockname()[1]
+    with occupied_port() as port:  # accepts (backlog) and never answers
         with pytest.raises(SystemExit):
             client(port, timeout=0.5).info()
     assert one_line_error(capsys) == (

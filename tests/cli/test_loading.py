@@ -7,7 +7,8 @@ import textwrap
 
 import pytest
 
-from tests.cli.helpers import free_port, get, sanic, serving, write_app
+from tests.cli.helpers import get, sanic, serving, write_app
+from tests.net import free_port
 
 
 def test_module_colon_app_serves(tmp_path):

@@ -8,7 +8,7 @@ import textwrap
 import urllib.error
 import urllib.request
 
-from tests.worker.support import free_port
+from tests.net import free_port
 
 APP = """
 from sanic import Sanic, text

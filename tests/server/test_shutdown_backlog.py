@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.net import free_port
+from tests.processes import wait_for_line
 from tests.server_thread import read_until_closed
 
 pytestmark = pytest.mark.timeout(60)
@@ -76,12 +78,6 @@ DELAY = 0.2  # from the answer to /stop to the block (as in APP)
 CLIENTS = 6
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _echo_request(index: int) -> bytes:
     body = f"client-{index}".encode()
     return b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (
@@ -94,22 +90,14 @@ class Server:
     def __init__(self, tmp_path: Path, loop_kind: str, tls: tuple[str, str] | None):
         script = tmp_path / "backlog_app.py"
         script.write_text(APP)
-        self.port = _free_port()
+        self.port = free_port()
         args = [sys.executable, str(script), str(self.port), loop_kind, str(HOLD)]
         if tls:
             args += list(tls)
         self.proc = subprocess.Popen(
             args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        assert self.proc.stdout is not None
-        deadline = time.monotonic() + 20
-        while True:
-            line = self.proc.stdout.readline()
-            if line.strip() == "ready":
-                return
-            if not line or time.monotonic() > deadline:
-                self.kill()
-                pytest.fail(f"the server did not start: {self.proc.communicate(5)}")
+        wait_for_line(self.proc, "ready", timeout=20)
 
     def finish(self, timeout: float = 15) -> tuple[int, str, str]:
         try:

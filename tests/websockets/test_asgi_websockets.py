@@ -16,7 +16,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.asgi.support import free_port, stop, wait_until_serving
+from tests.asgi.support import stop, wait_until_serving
+from tests.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

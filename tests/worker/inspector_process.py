@@ -7,8 +7,6 @@ here) and a real ``multiprocessing.Manager().dict()`` as the worker state.
 from __future__ import annotations
 
 import multiprocessing
-import socket
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from sanic.worker.inspector import Inspector
+from tests.net import free_port, port_opens
 
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -59,12 +58,6 @@ WORKERS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class RunningInspector:
     port: int
@@ -92,15 +85,10 @@ class RunningInspector:
 
 
 def wait_for_port(port: int, process: Any, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not process.is_alive():
-            raise AssertionError(f"the inspector exited early ({process.exitcode})")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
+    if port_opens(port, timeout, alive=process.is_alive, connect_timeout=0.5):
+        return
+    if not process.is_alive():
+        raise AssertionError(f"the inspector exited early ({process.exitcode})")
     raise AssertionError(f"the inspector did not listen on {port} within {timeout} s")
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -20,16 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.net import free_port
+from tests.processes import Watched
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
+class Server(Watched):
     """A script serving on ``self.port``, its output collected as it comes."""
 
     def __init__(self, path: Path, port: int, extra_args: tuple[str, ...] = ()):
@@ -38,34 +33,14 @@ class Server:
         env["PYTHONPATH"] = os.pathsep.join(
             [str(ROOT), env.get("PYTHONPATH", "")]
         ).rstrip(os.pathsep)
-        self.proc = subprocess.Popen(
+        super().__init__(
             [sys.executable, str(path), str(port), *extra_args],
             cwd=path.parent,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            text=True,
             env=env,
-            start_new_session=True,
         )
-        self.out: list[str] = []
-        self.err: list[str] = []
-        self._lock = threading.Lock()
-        self._threads = [
-            threading.Thread(target=self._pump, args=(s, b), daemon=True)
-            for s, b in ((self.proc.stdout, self.out), (self.proc.stderr, self.err))
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def _pump(self, stream, buffer: list[str]) -> None:
-        for line in stream:
-            with self._lock:
-                buffer.append(line.rstrip("\n"))
-
-    @property
-    def output(self) -> str:
-        with self._lock:
-            return "\n".join(self.out + self.err)
+        self.out, self.err = self._output.streams
 
     def wait_for(self, text: str, count: int = 1, timeout: float = 20.0) -> None:
         """Until ``text`` appears ``count`` times in the output."""
@@ -95,33 +70,6 @@ class Server:
     def pids(self, count: int = 40) -> set[str]:
         """The pids that answer ``/pid``, each request on a new connection."""
         return {self.get("/pid")[1] for _ in range(count)}
-
-    def finish(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int:
-        """Signal the main process; its exit code once everything stopped."""
-        self.proc.send_signal(sig)
-        return self.wait(timeout)
-
-    def wait(self, timeout: float) -> int:
-        try:
-            code = self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise AssertionError(
-                f"still running after {timeout} s:\n{self.output}"
-            ) from None
-        for thread in self._threads:
-            thread.join(5)
-        return code
-
-    def kill(self) -> None:
-        """Kill the main process and every worker (the whole session)."""
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
 
 
 def write_app(tmp_path: Path, source: str, name: str = "app.py") -> Path:

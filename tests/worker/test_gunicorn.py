@@ -24,7 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.worker.support import ROOT, Load, free_port, pid_alive, wait_until
+from tests.net import free_port
+from tests.processes import Watched
+from tests.worker.support import ROOT, Load, pid_alive, wait_until
 
 pytest.importorskip("gunicorn", reason="gunicorn is not installed (test extra)")
 
@@ -93,8 +95,10 @@ APP = """
 """
 
 
-class Gunicorn:
+class Gunicorn(Watched):
     """A Gunicorn process tree; its output collected as it comes."""
+
+    stop_timeout = 15.0
 
     def __init__(self, cwd: Path, args: tuple[str, ...], env: dict[str, str]):
         full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "SANIC_NO_COLOR": "true"}
@@ -102,30 +106,13 @@ class Gunicorn:
         # Gunicorn 25+ opens a control socket under $XDG_RUNTIME_DIR: one per test.
         full_env["XDG_RUNTIME_DIR"] = str(cwd)
         full_env.update(env)
-        self.proc = subprocess.Popen(
+        super().__init__(
             [sys.executable, "-m", "gunicorn", *args],
             cwd=cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            text=True,
             env=full_env,
-            start_new_session=True,
         )
-        self.lines: list[str] = []
-        self._lock = threading.Lock()
-        self._pump = threading.Thread(target=self._read, daemon=True)
-        self._pump.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            with self._lock:
-                self.lines.append(line.rstrip("\n"))
-
-    @property
-    def output(self) -> str:
-        with self._lock:
-            return "\n".join(self.lines)
 
     def count(self, text: str) -> int:
         return self.output.count(text)
@@ -141,27 +128,6 @@ class Gunicorn:
                 return {int(pid) for pid in f.read().split()}
         except OSError:
             return set()
-
-    def finish(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> int:
-        self.proc.send_signal(sig)
-        try:
-            code = self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise AssertionError(
-                f"still running after {timeout} s:\n{self.output}"
-            ) from None
-        self._pump.join(5)
-        return code
-
-    def kill(self) -> None:
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import pytest
 import trustme
 
 from sanic.worker.inspector import Inspector
+from tests.net import occupied_port
 from tests.worker.inspector_process import (
     APP_INFO,
     SPAWN,
@@ -236,10 +237,7 @@ def test_a_subclass_adds_custom_commands():
 
 
 def test_a_port_in_use_ends_the_inspector_with_status_1(capfd):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with occupied_port() as port:
         reader, writer = SPAWN.Pipe(duplex=False)
         inspector = Inspector(writer, APP_INFO, {}, "127.0.0.1", port, "", None, None)
         process = SPAWN.Process(target=inspector, daemon=True)

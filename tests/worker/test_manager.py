@@ -327,7 +327,7 @@ TWO_APPS = """
 
 
 def test_several_prepared_apps_are_served_by_one_manager(tmp_path):
-    from tests.worker.support import free_port
+    from tests.net import free_port
 
     other = free_port()
     with running(tmp_path, TWO_APPS, count=4, extra_args=(str(other),)) as server:
