@@ -77,6 +77,9 @@ class AsyncioServer:
         connection accepted a moment ago the chance to send its first request
         (its client could not know the server was stopping).
         """
+        from sanic.server.runners import end_keep_alive
+
+        end_keep_alive(self.connections)
         if self.server is not None:
             self.server.close()
 

@@ -455,19 +455,26 @@ def _is_idle(connection: Any) -> bool:
     return http is not None and http.current_stage() is Stage.IDLE
 
 
+def end_keep_alive(connections: set) -> None:
+    """From now on each of ``connections`` answers with ``connection: close``.
+
+    Done when the server starts stopping, before anything else can run: a
+    request read after that must not be answered as kept alive, or its
+    client would send another on a connection about to close under it.
+    """
+    for connection in connections:
+        http = getattr(connection, "http", None)
+        if getattr(http, "keep_alive", False):
+            http.keep_alive = False  # type: ignore[union-attr]
+
+
 def _close_idle(
     connections: set, *, keep_fresh: bool, quiet: _Quiet | None = None
 ) -> None:
     now = asyncio.get_running_loop().time() if quiet is not None else 0.0
+    end_keep_alive(connections)  # and those made since the last tick
     for connection in list(connections):
         recent = quiet is not None and not quiet.long_enough(connection, now)
-        http = getattr(connection, "http", None)
-        if getattr(http, "keep_alive", False):
-            # A request read from now on is answered with connection: close,
-            # so its client does not send another on a connection about to
-            # close (one answered between two ticks would otherwise be kept
-            # alive, then closed under a request already on its way).
-            http.keep_alive = False  # type: ignore[union-attr]
         if keep_fresh and _is_fresh(connection):
             continue
         if getattr(connection, "_websocket", None) is not None:
