@@ -151,7 +151,7 @@ class Reloader:
                 raise_interrupt=False,
                 poll_delay_ms=max(50, int(self.interval * 1000)),
             ):
-                changes.put({path for _, path in batch})
+                changes.put(_with_new_folders_contents(batch, watch_filter))
         except Exception:  # a watch that cannot go on (a directory removed...)
             if not stop.is_set():
                 error_logger.exception("Auto-reload stopped watching %s", paths)
@@ -267,6 +267,29 @@ def _not_the_apps() -> list[Path]:
     if isinstance(user_site, str):
         roots.add(Path(user_site).absolute())
     return sorted(roots)
+
+
+def _with_new_folders_contents(
+    batch: set[tuple[Any, str]], watch_filter: Callable[..., bool]
+) -> set[str]:
+    """The changed paths, with what is inside a folder that was just added.
+
+    A file written right after its folder is made can land before inotify
+    watches the new folder, so its own event never comes: it is found here.
+    """
+    import watchfiles
+
+    changed = {path for _, path in batch}
+    for change, path in batch:
+        if change != watchfiles.Change.added or not os.path.isdir(path):
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs[:] = [d for d in dirs if watch_filter(change, os.path.join(root, d))]
+            for name in files:
+                found = os.path.join(root, name)
+                if watch_filter(change, found):
+                    changed.add(found)
+    return changed
 
 
 def _gather(changes: queue.Queue[set[str]]) -> set[str]:

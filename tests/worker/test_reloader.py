@@ -298,3 +298,30 @@ def test_a_restart_reason_names_a_few_files():
     assert describe({"/a.py"}) == "/a.py"
     many = {f"/f{i}.py" for i in range(8)}
     assert describe(many) == "/f0.py, /f1.py, /f2.py, /f3.py, /f4.py and 3 more"
+
+
+def test_a_new_folder_brings_the_files_already_in_it(tmp_path):
+    # inotify may report only the folder when a file is written into it
+    # before the new folder is watched: its contents count as changed too.
+    import watchfiles
+
+    from sanic.worker.reloader import _with_new_folders_contents
+
+    folder = tmp_path / "partials"
+    (folder / "deeper").mkdir(parents=True)
+    (folder / "footer.html").write_text("<footer>")
+    (folder / "deeper" / "nav.html").write_text("<nav>")
+    (folder / "__pycache__").mkdir()
+    (folder / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    changed = _with_new_folders_contents(
+        {(watchfiles.Change.added, str(folder))}, watchfiles.DefaultFilter()
+    )
+    assert changed == {
+        str(folder),
+        str(folder / "footer.html"),
+        str(folder / "deeper" / "nav.html"),
+    }
+    modified = _with_new_folders_contents(
+        {(watchfiles.Change.modified, str(folder))}, watchfiles.DefaultFilter()
+    )
+    assert modified == {str(folder)}
