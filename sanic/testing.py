@@ -21,7 +21,6 @@ import httpx
 from sanic.application.state import Mode
 from sanic.server.loop import new_event_loop
 from sanic.server.protocols.http_protocol import HttpProtocol
-from sanic.server.runners import shutdown_connections
 
 if TYPE_CHECKING:
     from sanic.websocket_testing import (
@@ -231,14 +230,10 @@ async def _start_server(
 
 
 async def _stop_server(app: Any, server: Any) -> None:
-    """Stop as a server does: stop listeners, drain, close."""
+    """Stop as a server does: stop listeners, close, drain (``wait_closed``
+    gives open connections GRACEFUL_SHUTDOWN_TIMEOUT)."""
     await server.before_stop()
     server.close()
-    await shutdown_connections(
-        server.connections,
-        float(app.config.GRACEFUL_SHUTDOWN_TIMEOUT),
-        server.loop,
-    )
     await server.wait_closed()
     await server.after_stop()
     app._server = None
@@ -247,6 +242,18 @@ async def _stop_server(app: Any, server: Any) -> None:
 ASGI_HOST = "mockserver"
 ASGI_BASE_URL = f"http://{ASGI_HOST}"
 ASGI_CLIENT = ("127.0.0.1", 123)
+
+
+async def next_or_ended(queue: asyncio.Queue[Any], task: asyncio.Future) -> Any:
+    """The next message the app put on ``queue``; None once ``task`` (the app)
+    has ended with nothing left there. Plays the ASGI server's ``receive`` side."""
+    if queue.empty() and not task.done():
+        getter = asyncio.ensure_future(queue.get())
+        await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
+        if getter.done():
+            return getter.result()
+        getter.cancel()
+    return None if queue.empty() else queue.get_nowait()
 
 
 class LifespanError(RuntimeError):
@@ -264,16 +271,11 @@ class _LifespanDriver:
 
     async def _call(self, kind: str) -> None:
         await self.to_app.put({"type": f"lifespan.{kind}"})
-        getter = asyncio.ensure_future(self.from_app.get())
         assert self.task is not None
-        done, _ = await asyncio.wait(
-            {getter, self.task}, return_when=asyncio.FIRST_COMPLETED
-        )
-        if getter not in done:
-            getter.cancel()
+        message = await next_or_ended(self.from_app, self.task)
+        if message is None:
             self.task.result()  # raises what the app raised
             raise LifespanError(f"the app returned during lifespan {kind}")
-        message = getter.result()
         if message["type"] == f"lifespan.{kind}.failed":
             raise LifespanError(message.get("message", ""))
 

@@ -32,6 +32,8 @@ from websockets.exceptions import (
 from websockets.frames import Close
 from websockets.http11 import Response
 
+from sanic.testing import _LifespanDriver, next_or_ended
+
 _ABNORMAL = 1006  # the app ended without a close: what a client would see
 _CLOSE_WAIT = 10.0  # seconds the app gets to finish once the client closed
 
@@ -101,22 +103,14 @@ class ASGIWebsocketConnection:
     async def _from_app_or_end(self) -> dict[str, Any]:
         """The app's next message; a 1006 close when the app has ended instead."""
         assert self._task is not None
-        if self._from_app.empty() and not self._task.done():
-            getter = asyncio.ensure_future(self._from_app.get())
-            await asyncio.wait(
-                {getter, self._task}, return_when=asyncio.FIRST_COMPLETED
-            )
-            if getter.done():
-                return getter.result()
-            getter.cancel()
-        if not self._from_app.empty():
-            return self._from_app.get_nowait()
+        message = await next_or_ended(self._from_app, self._task)
+        if message is not None:
+            return message  # type: ignore[no-any-return]
         self._task.result()  # what the app raised, raised here
         return {"type": "websocket.close", "code": _ABNORMAL, "reason": ""}
 
     async def __aenter__(self) -> ASGIWebsocketConnection:
         from sanic.asgi import ASGIApp
-        from sanic.testing import _LifespanDriver
 
         def captured(request: Any) -> None:
             self.server_request = request

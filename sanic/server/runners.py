@@ -413,7 +413,7 @@ async def shutdown_connections(
     grace = max(float(graceful_timeout), 0.0)
     linger_until = start + min(_FRESH_LINGER, grace)
     quiet = _Quiet(min(_QUIET_BEFORE_CLOSE, grace))
-    _close_idle(connections, keep_fresh=loop.time() < linger_until, quiet=quiet)
+    _close_idle(connections, start, keep_fresh=start < linger_until, quiet=quiet)
     deadline = start + grace
     while connections and (force is None or not force.is_set()):
         remaining = deadline - loop.time()
@@ -421,7 +421,7 @@ async def shutdown_connections(
             break
         await asyncio.sleep(min(_DRAIN_TICK, remaining))
         now = loop.time()
-        _close_idle(connections, keep_fresh=now < linger_until, quiet=quiet)
+        _close_idle(connections, now, keep_fresh=now < linger_until, quiet=quiet)
     if connections:
         for connection in list(connections):
             connection.abort()
@@ -469,12 +469,11 @@ def end_keep_alive(connections: set) -> None:
 
 
 def _close_idle(
-    connections: set, *, keep_fresh: bool, quiet: _Quiet | None = None
+    connections: set, now: float, *, keep_fresh: bool, quiet: _Quiet
 ) -> None:
-    now = asyncio.get_running_loop().time() if quiet is not None else 0.0
     end_keep_alive(connections)  # and those made since the last tick
     for connection in list(connections):
-        recent = quiet is not None and not quiet.long_enough(connection, now)
+        recent = not quiet.long_enough(connection, now)
         if keep_fresh and _is_fresh(connection):
             continue
         if getattr(connection, "_websocket", None) is not None:

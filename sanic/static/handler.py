@@ -207,24 +207,19 @@ def _stream_file(
         raise FileNotFound("File not found") from None
     if byte_range:
         headers["Content-Range"] = byte_range.content_range
-        return FileStreamResponse(
-            handle,
-            byte_range.start,
-            byte_range.size,
-            206,
-            headers,
-            mime_type,
-            chunk_size=STREAM_CHUNK_SIZE,
-        )
+        offset, count, status, whole = byte_range.start, byte_range.size, 206, None
+    else:
+        offset, count, status = 0, stats.st_size, 200
+        whole = os.path.abspath(path)
     return FileStreamResponse(
         handle,
-        0,
-        stats.st_size,
-        200,
+        offset,
+        count,
+        status,
         headers,
         mime_type,
         chunk_size=STREAM_CHUNK_SIZE,
-        file_path=os.path.abspath(path),
+        file_path=whole,
     )
 
 
