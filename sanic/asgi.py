@@ -56,13 +56,6 @@ PATHSEND = "http.response.pathsend"
 MAX_QUEUED_CHUNKS = 256
 # Headers that belong to the connection, which the ASGI server owns.
 _CONNECTION_HEADERS = frozenset({"connection", "keep-alive", "transfer-encoding"})
-_PROCESS_LISTENERS = (
-    "main_process_start",
-    "main_process_ready",
-    "main_process_stop",
-    "reload_process_start",
-    "reload_process_stop",
-)
 _warned_listeners: WeakSet[Any] = WeakSet()
 _warned_lifespan: WeakSet[Any] = WeakSet()
 
@@ -201,7 +194,7 @@ def warn_process_listeners(app: Sanic) -> None:
     """One warning per app when listeners that cannot run under ASGI exist."""
     if app in _warned_listeners:
         return
-    found = [event for event in _PROCESS_LISTENERS if app.listeners_registry[event]]
+    found = app.listeners_registry.process_events_used()
     if found:
         _warned_listeners.add(app)
         logger.warning(

@@ -119,6 +119,15 @@ class ListenerRegistry:
     def __getitem__(self, event: str | ListenerEvent) -> list[Callable]:
         return [item.listener for item in self.ordered(event)]
 
+    def process_events_used(self) -> list[str]:
+        """The main- and reload-process events that have listeners: those an
+        outside server (ASGI, Gunicorn) owning the main process never runs."""
+        return [
+            event.value
+            for event in ListenerEvent
+            if event in _MAIN_PROCESS and self._listeners.get(event)
+        ]
+
     async def run(self, event: str | ListenerEvent, app: Any, loop: Any) -> None:
         for item in self.ordered(event):
             result = item.listener(app, loop) if item.takes_loop else item.listener(app)

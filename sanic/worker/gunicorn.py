@@ -107,13 +107,6 @@ HEARTBEAT_INTERVAL = 0.5
 MAX_REQUEST_LINE = 8190
 MAX_HEADER_FIELDS = 32768
 
-_PROCESS_LISTENERS = (
-    "main_process_start",
-    "main_process_ready",
-    "main_process_stop",
-    "reload_process_start",
-    "reload_process_stop",
-)
 _SANIC_LOGGERS = ("sanic.root", "sanic.error", "sanic.server", "sanic.websockets")
 
 
@@ -875,7 +868,7 @@ def _uses_uvloop(app: Any) -> bool:
 
 
 def warn_process_listeners(app: Any) -> None:
-    found = [event for event in _PROCESS_LISTENERS if app.listeners_registry[event]]
+    found = app.listeners_registry.process_events_used()
     if found:
         error_logger.warning(
             "Gunicorn mode: %s listeners will not run; Gunicorn, not Sanic, runs "
