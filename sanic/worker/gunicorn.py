@@ -338,7 +338,7 @@ def worker_protocol(
       ``connection_made`` whatever it asked); admitted, the connection gets
       its transport back: the request path pays nothing for the cap.
     - ``head_limits``: the connection reads requests with an `Http` that
-      enforces them (``--limit-request-*``).
+      enforces them (``--limit-request-*``): its ``http_class``.
     - ``trust``: requests on a connection from a peer it does not trust have
       no proxy information (``--forwarded-allow-ips``).
     - ``access_log``: Gunicorn's logger, whose ``access()`` gets each request.
@@ -350,18 +350,20 @@ def worker_protocol(
     cap = limit
     glog = access_log
     proxies = cast(ProxyTrust, trust)  # used only when given
+    sanic_base: Any = base  # an HttpProtocol (mypy cannot see through ``type``)
 
     class WorkerProtocol(base):  # type: ignore[valid-type,misc]
         __slots__ = ("_admitted", "_holder", "_untrusted")
+
+        if head_limits is not None:
+            http_class = head_limits.http_class(sanic_base.http_class)
+            holding_http_class = head_limits.http_class(sanic_base.holding_http_class)
 
         def connection_made(self, transport: Any) -> None:
             self._admitted = True
             self._holder: _Holder | None = None
             self._untrusted = False
             super().connection_made(transport)
-            this: Any = self  # mypy cannot see ``http`` through the dynamic base
-            if head_limits is not None and this.http is not None:
-                this.http = head_limits.http_class(type(this.http))(this)
             if trust is not None:
                 self._untrusted = not trust.trusts(transport.get_extra_info("peername"))
             if cap is not None:

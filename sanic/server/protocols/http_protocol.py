@@ -150,6 +150,12 @@ class HttpProtocol(SanicProtocol):
     """
 
     logger = logger
+    # What reads each connection's requests; a subclass may name its own
+    # (the Gunicorn worker's enforces Gunicorn's request-head limits).
+    http_class: type[Http] = Http
+    holding_http_class: type[Http] = (
+        HoldingHttp  # when http_request_handler is overridden
+    )
 
     __slots__ = (
         "http",
@@ -225,7 +231,7 @@ class HttpProtocol(SanicProtocol):
         if _SEND in signals:
             # Every write reports the bytes; without the signal, no cost at all.
             transport = self.transport = _ReportingTransport(transport, self)
-        self.http = HoldingHttp(self) if self._hooked else Http(self)
+        self.http = (self.holding_http_class if self._hooked else self.http_class)(self)
         if _BEGIN in signals:
             self._signal(_BEGIN, {"conn_info": self.conn_info})
         if _enter_task is not None:
