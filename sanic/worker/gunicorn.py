@@ -80,7 +80,6 @@ import asyncio
 import ipaddress
 import logging
 import os
-import random
 import signal
 import socket
 import ssl
@@ -93,6 +92,8 @@ from gunicorn.workers.base import Worker
 
 from sanic.exceptions import HTTPException, URITooLong
 from sanic.log import error_logger
+from sanic.server.loop import uses_uvloop
+from sanic.worker.serve import recycle_after
 
 # Exit codes the arbiter understands: both make it stop instead of respawning.
 WORKER_BOOT_ERROR = 3
@@ -152,7 +153,7 @@ class GunicornWorker(Worker):
         graceful = max(float(cfg.graceful_timeout), 0.0)
         config.GRACEFUL_SHUTDOWN_TIMEOUT = graceful - min(1.0, graceful * 0.1)
         if cfg.max_requests <= 0:
-            self.max_requests = app_max_requests(config)
+            self.max_requests = recycle_after(config) or sys.maxsize
         else:
             config.WORKER_MAX_REQUESTS = cfg.max_requests
             config.WORKER_MAX_REQUESTS_JITTER = max(cfg.max_requests_jitter, 0)
@@ -224,7 +225,11 @@ class GunicornWorker(Worker):
         name = sock.getsockname()
         unix = name if sock.family == getattr(socket, "AF_UNIX", None) else None
         kwargs: dict[str, Any] = {}
-        if unix and sys.version_info >= (3, 13) and not _uses_uvloop(app):
+        if (
+            unix
+            and sys.version_info >= (3, 13)
+            and not uses_uvloop(app.config.USE_UVLOOP)
+        ):
             # Gunicorn owns the socket file: a worker that stops must not remove it.
             kwargs["cleanup_socket"] = False
         settings: dict[str, Any] = {
@@ -788,17 +793,6 @@ def check_app(obj: Any, where: str | None) -> Any:
     )
 
 
-def app_max_requests(config: Any) -> int:
-    """WORKER_MAX_REQUESTS plus its jitter, or sys.maxsize (never) for 0."""
-    maximum = _non_negative(config.get("WORKER_MAX_REQUESTS"), "WORKER_MAX_REQUESTS")
-    jitter = _non_negative(
-        config.get("WORKER_MAX_REQUESTS_JITTER"), "WORKER_MAX_REQUESTS_JITTER"
-    )
-    if not maximum:
-        return sys.maxsize
-    return maximum + random.randint(0, jitter)
-
-
 def check_connections(value: Any) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
@@ -807,16 +801,6 @@ def check_connections(value: Any) -> int:
             f"worker connections (WORKER_CONNECTIONS, --worker-connections) must be "
             f"a positive integer, not {value!r}"
         )
-    return value
-
-
-def _non_negative(value: Any, name: str) -> int:
-    if value is None or value == "":
-        return 0
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, not {value!r}")
     return value
 
 
@@ -855,18 +839,10 @@ def default_protocol(app: Any) -> type:
     from sanic.server.protocols.http_protocol import HttpProtocol
 
     if getattr(app, "websocket_enabled", False):
-        try:
-            from sanic.server.protocols.websocket_protocol import WebSocketProtocol
-        except ImportError:
-            return HttpProtocol
+        from sanic.server.protocols.websocket_protocol import WebSocketProtocol
+
         return WebSocketProtocol
     return HttpProtocol
-
-
-def _uses_uvloop(app: Any) -> bool:
-    from sanic.compat import OS_IS_WINDOWS, UVLOOP_INSTALLED
-
-    return app.config.USE_UVLOOP is not False and UVLOOP_INSTALLED and not OS_IS_WINDOWS
 
 
 def warn_process_listeners(app: Any) -> None:

@@ -178,6 +178,18 @@ def _watch_parent() -> None:
     threading.Thread(target=watch, name="sanic-parent-watch", daemon=True).start()
 
 
+def recycle_after(config: Any) -> int:
+    """How many requests a worker answers before it is replaced:
+    WORKER_MAX_REQUESTS plus a random 0 to WORKER_MAX_REQUESTS_JITTER (the
+    config checked both are integers >= 0); 0 for never."""
+    maximum = int(config.get("WORKER_MAX_REQUESTS") or 0)
+    if not maximum:
+        return 0
+    return maximum + random.randint(
+        0, int(config.get("WORKER_MAX_REQUESTS_JITTER") or 0)
+    )
+
+
 class _Reporter:
     """Acks, reports the request count, and asks for recycling when due."""
 
@@ -188,10 +200,7 @@ class _Reporter:
         self.app = app
         self.publisher = publisher
         self.server_states = [info.settings["state"] for _, info in entries]
-        config = app.config
-        maximum = int(config.get("WORKER_MAX_REQUESTS") or 0)
-        jitter = int(config.get("WORKER_MAX_REQUESTS_JITTER") or 0)
-        self.max_requests = maximum + random.randint(0, jitter) if maximum else 0
+        self.max_requests = recycle_after(app.config)
         self.recycling = False
         self.acked = False
         self.task: asyncio.Task | None = None
