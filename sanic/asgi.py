@@ -109,29 +109,25 @@ class Lifespan:
         self.motd = motd
 
     async def run(self, receive: Receive, send: Send) -> None:
+        steps = {
+            "lifespan.startup": ("startup", self.startup),
+            "lifespan.shutdown": ("shutdown", self.shutdown),
+        }
         while True:
             message = await receive()
-            kind = message.get("type")
-            if kind == "lifespan.startup":
-                try:
-                    await self.startup()
-                except Exception as exc:
-                    error_logger.exception("ASGI lifespan startup failed")
-                    await send(
-                        {"type": "lifespan.startup.failed", "message": _describe(exc)}
-                    )
-                    return
-                await send({"type": "lifespan.startup.complete"})
-            elif kind == "lifespan.shutdown":
-                try:
-                    await self.shutdown()
-                except Exception as exc:
-                    error_logger.exception("ASGI lifespan shutdown failed")
-                    await send(
-                        {"type": "lifespan.shutdown.failed", "message": _describe(exc)}
-                    )
-                    return
-                await send({"type": "lifespan.shutdown.complete"})
+            if message.get("type") not in steps:
+                continue
+            phase, step = steps[message["type"]]
+            try:
+                await step()
+            except Exception as exc:
+                error_logger.exception("ASGI lifespan %s failed", phase)
+                await send(
+                    {"type": f"lifespan.{phase}.failed", "message": _describe(exc)}
+                )
+                return
+            await send({"type": f"lifespan.{phase}.complete"})
+            if phase == "shutdown":
                 return
 
     async def startup(self) -> None:
